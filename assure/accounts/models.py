@@ -1,0 +1,415 @@
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assure.lib import useragent
+from assure.members.models import Member
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: easy to read off a letter and to type.
+CODE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+CODE_LENGTH = 8
+
+
+def normalize_code(typed):
+    """What the member typed, upper-cased, without spaces or dashes."""
+    return "".join(ch for ch in typed.upper() if ch not in " -\t\u00a0")
+
+
+def code_digest(code):
+    """Codes are stored only as a keyed hash (HMAC-SHA256 with the secret key).
+
+    A code has 36 bits of entropy, lives at most 30 days, is single-use and
+    sign-in is throttled per account: a keyed hash is enough, and it keeps a
+    sign-in at exactly one argon2 verification whatever the path.
+    """
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+@cache
+def dummy_password_hash():
+    return make_password(secrets.token_urlsafe(16))
+
+
+@dataclass
+class SignIn:
+    """The outcome of a member's sign-in attempt."""
+
+    SUCCESS = "success"  # right password: signed in
+    CODE = "code"  # right provisional code: choose a password next
+    FAILED = "failed"  # wrong NIR, code or password (never says which)
+    DELAYED = "delayed"  # too many failures for this NIR: wait until `until`
+    BLOCKED = "blocked"  # 25 failures in 24 h: a new code is needed
+    CLIENT_LIMITED = "client_limited"  # too many failures from this address
+
+    status: str
+    member: Member | None = None
+    user: "User | None" = None
+    until: "timezone.datetime | None" = None
+    failures: int = 0
+
+    @property
+    def message(self):
+        """What the sign-in page says, the same whether the NIR exists or not."""
+        if self.status == self.FAILED:
+            message = "Le numéro de sécurité sociale ou le code est incorrect."
+            left = Throttle.FREE_FAILURES - self.failures
+            if left == 0:
+                message += " Au prochain essai incorrect, l'accès sera bloqué quelques minutes."
+            elif left <= 3:
+                message += f" Il vous reste {left} essai{'s' if left > 1 else ''} avant un blocage."
+            return message
+        if self.status == self.DELAYED:
+            until = timezone.localtime(self.until)
+            return (
+                "Trop d'essais incorrects : par sécurité, l'accès à ce compte est bloqué "
+                f"jusqu'à {until:%H} h {until:%M}. Attendez cette heure pour réessayer, "
+                "ou demandez un nouveau code avec « J'ai oublié mon code »."
+            )
+        if self.status == self.BLOCKED:
+            return (
+                f"Par sécurité, l'accès à ce compte est bloqué après {Throttle.MAX_FAILURES} "
+                "essais incorrects. Pour le débloquer, demandez un nouveau code avec "
+                "« J'ai oublié mon code »."
+            )
+        return (
+            "Trop d'essais incorrects depuis cet appareil. Réessayez dans une heure "
+            f"ou contactez votre caisse au {settings.ASSURE_FUND_PHONE}."
+        )
+
+
+class MemberUserManager(UserManager):
+    def sign_in(self, nir, secret, request):
+        """Check a NIR + code-or-password, counting failures per NIR and client.
+
+        Whatever the NIR (unknown, not activated, active), a failure costs
+        exactly one argon2 verification, and answers the same way.
+        """
+        ip = client_ip(request)
+        client_key = f"client-failures:{ip}"
+        account_key = Throttle.member_key(nir)
+        if Throttle.state(client_key)[1]:
+            return SignIn(SignIn.CLIENT_LIMITED)
+        blocked, until = Throttle.state(account_key)
+        if blocked:
+            return SignIn(SignIn.BLOCKED)
+        if until:
+            return SignIn(SignIn.DELAYED, until=until)
+
+        member = Member.objects.filter(nir=nir).select_related("account").first()
+        user = getattr(member, "account", None) if member else None
+        code = ProvisionalCode.find_live(member, secret) if member else None
+        if code is not None and code.use():
+            Throttle.clear(account_key)
+            SecurityEvent.record(
+                SecurityEvent.SIGN_IN, request, member=member, detail="code provisoire"
+            )
+            return SignIn(SignIn.CODE, member=member)
+        if user is not None and user.is_active and user.check_password(secret):
+            Throttle.clear(account_key)
+            SecurityEvent.record(SecurityEvent.SIGN_IN, request, member=member)
+            return SignIn(SignIn.SUCCESS, member=member, user=user)
+        if user is None:
+            check_password(secret, dummy_password_hash())
+
+        Throttle.hit(
+            client_key, window=timedelta(hours=1), limit=settings.ASSURE_CLIENT_FAILURES_PER_HOUR
+        )
+        row = Throttle.hit(account_key, window=Throttle.WINDOW, schedule=True)
+        SecurityEvent.record(SecurityEvent.SIGN_IN_FAILED, request, member=member, nir=nir)
+        if row.blocked:
+            SecurityEvent.record(SecurityEvent.BLOCKED, request, member=member, nir=nir)
+            return SignIn(SignIn.BLOCKED, member=member)
+        if row.locked_until:
+            SecurityEvent.record(
+                SecurityEvent.DELAYED, request, member=member, nir=nir, detail=f"{row.count} échecs"
+            )
+            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
+        return SignIn(SignIn.FAILED, member=member, failures=row.count)
+
+    def set_member_password(self, member, password, request):
+        """Activation (first password) or a new password after a forgotten code."""
+        with transaction.atomic():
+            user = self.filter(member=member).first()
+            first_time = user is None
+            if first_time:
+                user = self.model(member=member, username=member.nir)
+            user.set_password(password)
+            user.activated_at = user.activated_at or timezone.now()
+            user.save()
+            ProvisionalCode.objects.filter(member=member).live().update(voided_at=timezone.now())
+            SecurityEvent.record(
+                SecurityEvent.PASSWORD_SET,
+                request,
+                member=member,
+                detail="création du compte" if first_time else "nouveau mot de passe",
+            )
+            if member.email:
+                from assure.outbox.models import Email
+
+                template = "account_created" if first_time else "password_changed"
+                Email.objects.queue(member.email, template, {"member": member}, member=member)
+        return user, first_time
+
+
+class User(AbstractUser):
+    """A sign-in: a member's online account (username = NIR) or an agent."""
+
+    member = models.OneToOneField(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="account"
+    )
+    activated_at = models.DateTimeField("compte créé le", null=True, blank=True)
+
+    objects = MemberUserManager()
+
+    class Meta:
+        verbose_name = "compte"
+
+
+class ProvisionalCodeQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(used_at=None, voided_at=None, expires_at__gt=timezone.now())
+
+    def issued_since(self, when):
+        return self.filter(created_at__gte=when)
+
+
+class ProvisionalCode(models.Model):
+    EMAIL = "email"
+    LETTER = "letter"
+    CHANNELS = [(EMAIL, "e-mail"), (LETTER, "courrier postal")]
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProvisionalCodeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "created_at"])]
+
+    @staticmethod
+    def generate():
+        return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+    @staticmethod
+    def display(code):
+        """ABCD EFGH: two groups of four, as printed and e-mailed."""
+        return f"{code[:4]} {code[4:]}"
+
+    @classmethod
+    def lifetime(cls, channel):
+        if channel == cls.EMAIL:
+            return timedelta(hours=settings.ASSURE_CODE_EMAIL_HOURS)
+        return timedelta(days=settings.ASSURE_CODE_LETTER_DAYS)
+
+    @classmethod
+    def daily_quota_reached(cls, member):
+        since = timezone.now() - timedelta(hours=24)
+        return cls.objects.filter(member=member).issued_since(since).count() >= (
+            settings.ASSURE_CODES_PER_DAY
+        )
+
+    @classmethod
+    def issue(cls, member, channel, *, reason, request=None):
+        """Issue a new code, void older ones and queue the e-mail or letter.
+
+        Everything is written in one transaction: the code, the message that
+        carries it and the security event. Returns the ProvisionalCode row;
+        its `clear_code` attribute (never stored) is the code as sent.
+        """
+        from assure.outbox.models import Email, Letter
+
+        if channel == cls.EMAIL and not member.email:
+            channel = cls.LETTER
+        now = timezone.now()
+        while True:
+            code = cls.generate()
+            digest = code_digest(code)
+            if not cls.objects.filter(digest=digest).exists():
+                break
+        with transaction.atomic():
+            cls.objects.filter(member=member).live().update(voided_at=now)
+            row = cls.objects.create(
+                member=member,
+                digest=digest,
+                channel=channel,
+                created_at=now,
+                expires_at=now + cls.lifetime(channel),
+            )
+            Throttle.objects.filter(key=Throttle.member_key(member.nir)).delete()
+            context = {
+                "member": member,
+                "code": cls.display(code),
+                "expires_at": row.expires_at,
+                "reason": reason,
+            }
+            if channel == cls.EMAIL:
+                Email.objects.queue(member.email, "code", context, member=member)
+            else:
+                Letter.objects.queue(member, "code", context)
+            SecurityEvent.record(
+                SecurityEvent.CODE_ISSUED, request, member=member, detail=row.get_channel_display()
+            )
+        row.clear_code = cls.display(code)
+        return row
+
+    @classmethod
+    def find_live(cls, member, typed):
+        return cls.objects.filter(member=member, digest=code_digest(typed)).live().first()
+
+    def use(self):
+        """Single use: the code is spent and every other live code voided."""
+        now = timezone.now()
+        ProvisionalCode.objects.filter(member=self.member_id).live().exclude(pk=self.pk).update(
+            voided_at=now
+        )
+        return ProvisionalCode.objects.filter(pk=self.pk, used_at=None).update(used_at=now) == 1
+
+
+class SecurityEvent(models.Model):
+    CODE_ISSUED = "code_issued"
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    DELAYED = "delayed"
+    BLOCKED = "blocked"
+    PASSWORD_SET = "password_set"
+    SIGN_OUT = "sign_out"
+    KINDS = [
+        (CODE_ISSUED, "code provisoire envoyé"),
+        (SIGN_IN, "connexion réussie"),
+        (SIGN_IN_FAILED, "échec de connexion"),
+        (DELAYED, "connexion temporisée"),
+        (BLOCKED, "compte bloqué"),
+        (PASSWORD_SET, "mot de passe choisi"),
+        (SIGN_OUT, "déconnexion"),
+    ]
+
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="security_events"
+    )
+    # The NIR as typed (13 characters), kept even when it matches nobody.
+    nir = models.CharField(max_length=13, blank=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["member", "kind", "-created_at"])]
+
+    @property
+    def device(self):
+        return useragent.describe(self.user_agent)
+
+    @classmethod
+    def record(cls, kind, request=None, *, member=None, nir="", detail=""):
+        return cls.objects.create(
+            kind=kind,
+            member=member,
+            nir=nir or (member.nir if member else ""),
+            detail=detail[:200],
+            ip=client_ip(request) if request else None,
+            user_agent=request.headers.get("User-Agent", "")[:300] if request else "",
+        )
+
+
+def client_ip(request):
+    """The client's address. Behind a proxy (ASSURE_BEHIND_PROXY), the last
+    address the proxy appended to X-Forwarded-For."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class Throttle(models.Model):
+    """A failure or request counter shared by every server process.
+
+    Keys: "nir:<NIR>" counts wrong codes and passwords for an account (the
+    CNIL 2022-100 schedule); "client-failures:<ip>" and "client-requests:<ip>"
+    stop one address from trying many NIRs or flooding code requests.
+    """
+
+    FREE_FAILURES = 5
+    MAX_FAILURES = 25
+    MAX_DELAY = timedelta(hours=1)
+    WINDOW = timedelta(hours=24)
+
+    key = models.CharField(max_length=80, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    blocked = models.BooleanField(default=False)
+
+    @staticmethod
+    def member_key(nir):
+        return f"nir:{nir}"
+
+    @classmethod
+    def delay_after(cls, failures):
+        """5 free failures; then 2, 4, 8… minutes, at most an hour."""
+        if failures <= cls.FREE_FAILURES:
+            return timedelta(0)
+        return min(timedelta(minutes=2 ** (failures - cls.FREE_FAILURES)), cls.MAX_DELAY)
+
+    @classmethod
+    def state(cls, key):
+        """(blocked, locked_until) for a key; locked_until is None when free."""
+        row = cls.objects.filter(key=key).only("blocked", "locked_until").first()
+        if row is None:
+            return False, None
+        now = timezone.now()
+        if row.locked_until and row.locked_until > now:
+            return row.blocked, row.locked_until
+        return row.blocked, None
+
+    @classmethod
+    def hit(cls, key, *, window, limit=None, schedule=None):
+        """Count one more event under key in a rolling window; returns the row.
+
+        With `schedule` (the per-account failures), the row gets the growing
+        delay, and is blocked at MAX_FAILURES. With `limit`, the key is locked
+        for the rest of the window once the limit is reached.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            row, _ = cls.objects.select_for_update().get_or_create(
+                key=key, defaults={"window_start": now}
+            )
+            if row.window_start <= now - window and not row.blocked:
+                row.count, row.window_start, row.locked_until = 1, now, None
+            else:
+                row.count = F("count") + 1
+            row.save(update_fields=["count", "window_start", "locked_until"])
+            row.refresh_from_db(fields=["count"])
+            if schedule:
+                if row.count >= cls.MAX_FAILURES:
+                    row.blocked = True
+                delay = cls.delay_after(row.count)
+                row.locked_until = now + delay if delay else None
+            elif limit is not None and row.count >= limit:
+                row.locked_until = row.window_start + window
+            row.save(update_fields=["blocked", "locked_until"])
+        return row
+
+    @classmethod
+    def clear(cls, key):
+        cls.objects.filter(key=key).delete()

@@ -1,0 +1,234 @@
+"""Letters as PDF: an A4 page for a French window envelope.
+
+Where the address goes. The usual French window envelope is the DL
+(110 × 220 mm) with a 45 × 100 mm window on the right, 20 mm from the right
+edge and 15 mm from the bottom: on the envelope the window spans 100–200 mm
+from the left and 50–95 mm from the top. An A4 sheet folded in three (panels of
+99 mm) puts the top panel against the envelope's top, with a few millimetres
+of play. The recipient's block is therefore printed in a frame of 85 × 33 mm
+whose top-left corner is 110 mm from the left and 55 mm from the top of the
+sheet (the frame French mailing guides give for window envelopes): 10 mm
+inside the window on the left, 5 mm below its top, 7 mm above its bottom, so
+the address stays visible when the letter slides. At most 6 lines (AFNOR
+NF Z 10-011), 10 pt, upper-case name and town as `Member.postal_lines` gives.
+Fold marks are printed in the left margin at 99 and 198 mm.
+
+Each template name has here a subject function and a body function (flowables);
+`render_letter` draws one letter on a canvas (one page, more if needed), so the
+print batch draws every letter into one PDF.
+"""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
+
+from assure.lib.pdf import (
+    FONT,
+    FONT_BOLD,
+    FONT_MONO_BOLD,
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    draw_story,
+    mm,
+    new_canvas,
+    styles,
+)
+from assure.outbox.formats import french_date, french_datetime
+
+ADDRESS_LEFT = 110 * mm
+ADDRESS_TOP = 55 * mm  # from the top of the sheet
+ADDRESS_WIDTH = 85 * mm
+ADDRESS_HEIGHT = 33 * mm
+ADDRESS_SIZE = 10
+ADDRESS_LEADING = 4.4 * mm
+BODY_TOP = 118 * mm  # first page, from the top of the sheet
+FOOTER_HEIGHT = 18 * mm
+
+
+def code_subject(context):
+    if context.get("reason") == "forgotten":
+        return "Votre nouveau code provisoire"
+    return "Votre code provisoire"
+
+
+def code_letter(context):
+    """The provisional code sent by post."""
+    st = styles()
+    fund, url, phone = (escape(context[k]) for k in ("fund_name", "public_url", "fund_phone"))
+    if context.get("reason") == "forgotten":
+        opening = (
+            "Vous avez indiqué avoir oublié votre code. Voici un nouveau code provisoire "
+            f"pour accéder à votre compte en ligne de {fund} :"
+        )
+    else:
+        opening = "Vous avez demandé à créer votre compte en ligne. Voici votre code provisoire :"
+    code_box = Table(
+        [[context["code"]]],
+        colWidths=[95 * mm],
+        rowHeights=[18 * mm],
+        style=TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2, colors.black),
+                ("FONT", (0, 0), (-1, -1), FONT_MONO_BOLD, 26),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        ),
+    )
+    steps = [
+        f"Allez sur le portail : <b>{url}/</b>",
+        "Cliquez sur « J'accède à mon compte ».",
+        "Tapez votre numéro de sécurité sociale, puis ce code dans la case « Mon code ».",
+        "Choisissez votre mot de passe : c'est lui qui vous servira ensuite.",
+    ]
+    story = [
+        Paragraph("Madame, Monsieur,", st["body"]),
+        Paragraph(opening, st["body"]),
+        Spacer(0, 2 * mm),
+        code_box,
+        Spacer(0, 4 * mm),
+        Paragraph(
+            "Ce code est valable <b>jusqu'au "
+            f"{escape(french_datetime(context['expires_at']))}</b>. "
+            "Il ne sert qu'une seule fois.",
+            st["body"],
+        ),
+        Paragraph("Comment l'utiliser :", st["strong"]),
+        *[
+            Paragraph(text, st["step"], bulletText=f"{number}.")
+            for number, text in enumerate(steps, start=1)
+        ],
+        Spacer(0, 2 * mm),
+        Paragraph(
+            "<b>Attention :</b> personne de votre caisse ne vous demandera ce code, ni par "
+            "téléphone, ni par e-mail, ni par SMS. Ne le donnez à personne.",
+            st["body"],
+        ),
+        Paragraph(
+            "Vous n'avez rien demandé, ou vous avez une question ? "
+            f"Appelez-nous au <b>{phone}</b>.",
+            st["body"],
+        ),
+        Spacer(0, 4 * mm),
+        Paragraph(
+            "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
+            st["body"],
+        ),
+        Paragraph(fund, st["strong"]),
+    ]
+    return story
+
+
+# Template name → (subject, body) functions of the letter's context.
+TEMPLATES = {"code": (code_subject, code_letter)}
+
+
+def letter_subject(letter):
+    subject, _ = TEMPLATES[letter.template]
+    return subject(letter.render_context())
+
+
+def fund_city():
+    """The town on the last line of the fund's address ("75000 Paris" → "Paris")."""
+    lines = settings.ASSURE_FUND_ADDRESS.splitlines()
+    postcode, _, city = (lines[-1] if lines else "").strip().partition(" ")
+    return city.strip() if postcode.isdigit() else ""
+
+
+def place_and_date(day):
+    city = fund_city()
+    return f"{city}, le {french_date(day)}" if city else f"Le {french_date(day)}"
+
+
+def top(distance):
+    """A y coordinate `distance` below the top of the page."""
+    return PAGE_HEIGHT - distance
+
+
+def draw_fund_header(canvas):
+    lines = settings.ASSURE_FUND_ADDRESS.splitlines()
+    text = canvas.beginText(MARGIN, top(18 * mm))
+    text.setFont(FONT_BOLD, 12)
+    text.textLine(settings.ASSURE_FUND_NAME)
+    text.setFont(FONT, 9.5)
+    text.setLeading(12)
+    for line in lines:
+        if line.strip() and line.strip() != settings.ASSURE_FUND_NAME:
+            text.textLine(line.strip())
+    text.textLine(f"Téléphone : {settings.ASSURE_FUND_PHONE}")
+    canvas.drawText(text)
+
+
+def draw_address(canvas, lines):
+    text = canvas.beginText(ADDRESS_LEFT, top(ADDRESS_TOP) - ADDRESS_SIZE)
+    text.setFont(FONT, ADDRESS_SIZE)
+    text.setLeading(ADDRESS_LEADING)
+    for line in lines:
+        text.textLine(line)
+    canvas.drawText(text)
+
+
+def draw_fold_marks(canvas):
+    canvas.setLineWidth(0.3)
+    for distance in (99 * mm, 198 * mm):
+        canvas.line(4 * mm, top(distance), 9 * mm, top(distance))
+
+
+def draw_footer(canvas, letter, page):
+    canvas.setFont(FONT, 8)
+    canvas.setFillColor(colors.HexColor("#505a5f"))
+    canvas.drawString(
+        MARGIN, 12 * mm, f"{settings.ASSURE_FUND_NAME} · {settings.ASSURE_PUBLIC_URL}/"
+    )
+    canvas.drawRightString(PAGE_WIDTH - MARGIN, 12 * mm, f"Courrier n° {letter.pk} · page {page}")
+    canvas.setFillColor(colors.black)
+
+
+def render_letter(letter, canvas):
+    """Draw `letter` on `canvas`, ending its last page. Returns its number of pages."""
+    context = letter.render_context()
+    subject_of, body_of = TEMPLATES[letter.template]
+    subject, story = subject_of(context), body_of(context)
+    draw_fund_header(canvas)
+    draw_address(canvas, letter.postal_lines)
+    draw_fold_marks(canvas)
+    canvas.setFont(FONT, 10)
+    canvas.drawString(MARGIN, top(100 * mm), f"Référence : courrier n° {letter.pk}")
+    canvas.drawString(
+        ADDRESS_LEFT, top(100 * mm), place_and_date(timezone.localtime(letter.created_at))
+    )
+    canvas.setFont(FONT_BOLD, 11)
+    canvas.drawString(MARGIN, top(110 * mm), f"Objet : {subject}")
+    draw_footer(canvas, letter, 1)
+    pages = [1]
+    body_width = PAGE_WIDTH - 2 * MARGIN
+
+    def first_frame():
+        height = top(BODY_TOP) - FOOTER_HEIGHT
+        return Frame(MARGIN, FOOTER_HEIGHT, body_width, height, 0, 0, 0, 0)
+
+    def next_frame():
+        height = PAGE_HEIGHT - MARGIN - FOOTER_HEIGHT
+        return Frame(MARGIN, FOOTER_HEIGHT, body_width, height, 0, 0, 0, 0)
+
+    def new_page(canvas):
+        pages.append(len(pages) + 1)
+        draw_footer(canvas, letter, pages[-1])
+
+    draw_story(canvas, story, first_frame, next_frame, new_page)
+    canvas.showPage()
+    return len(pages)
+
+
+def letter_pdf(letter):
+    """One letter as PDF bytes."""
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, title=f"Courrier n° {letter.pk}", author=settings.ASSURE_FUND_NAME)
+    render_letter(letter, canvas)
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,268 @@
+"""Outgoing mail is data: every e-mail and letter is a row first.
+
+An e-mail is rendered when it is queued, inside the caller's transaction, and
+sent later by `assure worker`, which only sees committed rows: a rolled-back
+request sends nothing, a committed one is retried until the SMTP server takes
+it. A letter keeps what it needs (postal lines, context) and becomes a PDF in
+the print batch (`assure print_letters`).
+"""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+
+from assure.members.models import Member
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def fund_context():
+    """What every e-mail and letter may show about the fund."""
+    return {
+        "fund_name": settings.ASSURE_FUND_NAME,
+        "fund_phone": settings.ASSURE_FUND_PHONE,
+        "public_url": settings.ASSURE_PUBLIC_URL,
+    }
+
+
+def backoff(attempts):
+    """Wait before the next try after `attempts` failed ones: 1, 2, 4… min, at most 1 h."""
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
+
+
+class EmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(sent_at=None, next_attempt_at__lte=now or timezone.now())
+
+    def pending(self):
+        return self.filter(sent_at=None)
+
+
+class EmailManager(models.Manager.from_queryset(EmailQuerySet)):
+    def queue(self, to, template, context, member=None):
+        """Render outbox/emails/<template>.{subject.txt,txt,html} now and store the e-mail.
+
+        Call it inside the caller's transaction: it only creates the row.
+        """
+        context = {**fund_context(), **context}
+        with translation.override("fr"):
+            subject = render_to_string(f"outbox/emails/{template}.subject.txt", context)
+            text = render_to_string(f"outbox/emails/{template}.txt", context)
+            html = render_to_string(f"outbox/emails/{template}.html", context)
+        return self.create(
+            to=to,
+            subject=" ".join(subject.split()),
+            text_body=text.strip() + "\n",
+            html_body=html,
+            member=member,
+            template=template,
+        )
+
+    def claim_next(self, lease):
+        """Take the next due e-mail for `lease`, or None when nothing is due.
+
+        The claim is one conditional UPDATE: of several workers, exactly one
+        wins a row; the row comes back to the queue by itself when the lease
+        runs out (a worker killed while sending loses nothing).
+        """
+        while True:
+            now = timezone.now()
+            candidates = list(
+                self.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:20]
+            )
+            if not candidates:
+                return None
+            for pk in candidates:
+                claimed = self.filter(pk=pk, sent_at=None, next_attempt_at__lte=now).update(
+                    next_attempt_at=now + lease, attempts=F("attempts") + 1
+                )
+                if claimed == 1:
+                    return self.get(pk=pk)
+
+
+class Email(models.Model):
+    to = models.EmailField("destinataire", max_length=254)
+    subject = models.CharField("objet", max_length=300)
+    text_body = models.TextField("texte")
+    html_body = models.TextField("HTML")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    template = models.CharField("modèle", max_length=60)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    attempts = models.PositiveIntegerField("tentatives", default=0)
+    next_attempt_at = models.DateTimeField("prochain essai", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    last_error = models.TextField("dernière erreur", blank=True)
+
+    objects = EmailManager()
+
+    class Meta:
+        verbose_name = "e-mail"
+        indexes = [
+            # The worker's query: sent_at IS NULL AND next_attempt_at <= now.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(sent_at=None), name="outbox_email_due"
+            ),
+            models.Index(fields=["-created_at"], name="outbox_email_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def status(self):
+        if self.sent_at:
+            return "sent"
+        return "retrying" if self.last_error else "pending"
+
+    @property
+    def status_display(self):
+        return {"sent": "envoyé", "retrying": "nouvel essai prévu", "pending": "en attente"}[
+            self.status
+        ]
+
+    def message_id(self):
+        """A Message-ID fixed per row: should a crash make the worker send an
+        e-mail twice, receiving servers and clients can tell it is the same."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "assure.invalid"
+        return f"<outbox.{self.pk}.{int(self.created_at.timestamp())}@{domain}>"
+
+    def as_message(self, connection=None):
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.text_body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[self.to],
+            headers={"Message-ID": self.message_id(), "Auto-Submitted": "auto-generated"},
+            connection=connection,
+        )
+        message.attach_alternative(self.html_body, "text/html")
+        return message
+
+    def send(self, connection=None):
+        """One attempt through the configured e-mail backend.
+
+        Returns True when sent; on failure stores the error and schedules the
+        next attempt after a growing delay (never given up).
+        """
+        try:
+            self.as_message(connection).send()
+        except Exception as error:  # any failure is retried later, never lost
+            now = timezone.now()
+            self.last_error = f"{type(error).__name__}: {error}"[:2000]
+            self.next_attempt_at = now + backoff(self.attempts)
+            Email.objects.filter(pk=self.pk).update(
+                last_error=self.last_error, next_attempt_at=self.next_attempt_at
+            )
+            return False
+        self.sent_at = timezone.now()
+        Email.objects.filter(pk=self.pk).update(sent_at=self.sent_at)
+        return True
+
+
+def to_json(context):
+    """A JSON-ready copy of a letter's context, without the member object."""
+    data = {key: value for key, value in context.items() if key != "member"}
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def from_json(data):
+    """Turn the ISO strings DjangoJSONEncoder wrote back into dates and aware datetimes."""
+    restored = {}
+    for key, value in data.items():
+        if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit():
+            if "T" in value and (moment := parse_datetime(value)) is not None:
+                value = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+            elif len(value) == 10 and (day := parse_date(value)) is not None:
+                value = day
+        restored[key] = value
+    return restored
+
+
+class LetterQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(posted_at=None)
+
+
+class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
+    def queue(self, member, template, context):
+        """Store a letter to `member` (printed by the next print batch)."""
+        return self.create(
+            member=member,
+            template=template,
+            postal_lines=member.postal_lines,
+            context=to_json(context),
+        )
+
+    def mark_posted(self, letters, batch, now=None):
+        """Mark these letters posted in `batch`; returns how many were still pending."""
+        now = now or timezone.now()
+        ids = [letter.pk for letter in letters]
+        count = 0
+        for start in range(0, len(ids), 500):
+            count += self.filter(pk__in=ids[start : start + 500], posted_at=None).update(
+                posted_at=now, batch=batch
+            )
+        return count
+
+
+class Letter(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="letters")
+    template = models.CharField("modèle", max_length=60)
+    postal_lines = models.JSONField("adresse postale")
+    context = models.JSONField("contenu", default=dict)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    posted_at = models.DateTimeField("posté le", null=True, blank=True)
+    batch = models.CharField("lot d'impression", max_length=40, blank=True)
+
+    objects = LetterManager()
+
+    class Meta:
+        verbose_name = "courrier"
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(posted_at=None), name="outbox_letter_pending"
+            ),
+            models.Index(fields=["-created_at"], name="outbox_letter_created"),
+        ]
+
+    def __str__(self):
+        return f"Courrier {self.pk} ({self.template}) → {self.recipient_name}"
+
+    @property
+    def status(self):
+        return "posted" if self.posted_at else "pending"
+
+    @property
+    def status_display(self):
+        return "posté" if self.posted_at else "en attente d'impression"
+
+    @property
+    def recipient_name(self):
+        return self.postal_lines[0] if self.postal_lines else ""
+
+    @property
+    def postcode_and_city(self):
+        """(postcode, city) from the last postal line, as printed."""
+        if not self.postal_lines:
+            return "", ""
+        postcode, _, city = self.postal_lines[-1].partition(" ")
+        return postcode, city
+
+    @property
+    def subject(self):
+        from .letters import letter_subject
+
+        return letter_subject(self)
+
+    def render_context(self):
+        return {**fund_context(), **from_json(self.context)}

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("assure.portal.urls")),
+    path("", include("assure.accounts.urls")),
+    path("", include("assure.outbox.urls")),
+]

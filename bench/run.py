@@ -1,0 +1,239 @@
+"""`make bench`: sign-in throughput through `assure serve` against raw argon2.
+
+In one run, on this machine:
+1. the floor: raw argon2id verifications per second at the portal's parameters,
+   with as many processes as the server has workers;
+2. sign-ins per second (NIR + password, CSRF, session created) through
+   `assure serve` over real HTTP on 127.0.0.1, with several concurrent clients;
+3. the ratio of the two (target >= 0.85), written to docs/benchmarks.md.
+
+Options: --seconds N (each measurement), --clients N, --workers N.
+"""
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import re
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "Bench9marque-de-velo"
+MEMBERS = 40
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def django_env(var_dir):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="assure.settings",
+        ASSURE_VAR_DIR=str(var_dir),
+        ASSURE_HTTPS="0",
+        ASSURE_ACCESS_LOG="0",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        # A benchmark client signs in thousands of times from one address.
+        ASSURE_CLIENT_FAILURES_PER_HOUR="1000000",
+    )
+    env.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+    return env
+
+
+def prepare(env):
+    """Migrates a fresh database and creates members with active accounts."""
+    subprocess.run([sys.executable, "-m", "assure.cli", "migrate", "-v0"], env=env, check=True)
+    script = f"""
+import django, datetime
+django.setup()
+from django.contrib.auth.hashers import make_password
+from assure.accounts.models import User
+from assure.members.demo import fictitious_members
+members = list(fictitious_members(count={MEMBERS}, seed=7))
+from assure.members.models import Member
+Member.objects.bulk_create(members)
+encoded = make_password({PASSWORD!r})
+User.objects.bulk_create(
+    User(member=m, username=m.nir, password=encoded, activated_at=datetime.datetime.now(datetime.UTC))
+    for m in Member.objects.all()
+)
+print(encoded)
+for m in Member.objects.all():
+    print(m.nir)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    return out[0], out[1:]
+
+
+def _verify_loop(encoded, seconds, counter):
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()
+    argon_hash = "$" + encoded.split("$", 1)[1]
+    end = time.perf_counter() + seconds
+    done = 0
+    while time.perf_counter() < end:
+        hasher.verify(argon_hash, PASSWORD)
+        done += 1
+    with counter.get_lock():
+        counter.value += done
+
+
+def raw_argon2_rate(encoded, processes, seconds):
+    counter = multiprocessing.Value("i", 0)
+    workers = [
+        multiprocessing.Process(target=_verify_loop, args=(encoded, seconds, counter))
+        for _ in range(processes)
+    ]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return counter.value / (time.perf_counter() - start)
+
+
+class Client(threading.Thread):
+    """Signs in again and again, as a browser would: CSRF cookie + token, POST."""
+
+    def __init__(self, port, nirs, stop_at):
+        super().__init__(daemon=True)
+        self.port, self.nirs, self.stop_at = port, nirs, stop_at
+        self.latencies, self.errors = [], 0
+
+    def run(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", "/connexion/")
+        response = conn.getresponse()
+        page = response.read().decode()
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        i = 0
+        while time.perf_counter() < self.stop_at:
+            nir = self.nirs[i % len(self.nirs)]
+            i += 1
+            body = urlencode({"csrfmiddlewaretoken": token, "nir": nir, "secret": PASSWORD})
+            start = time.perf_counter()
+            conn.request(
+                "POST",
+                "/connexion/",
+                body=body,
+                headers={
+                    "Cookie": cookie,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://127.0.0.1:{self.port}/connexion/",
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            if response.status == 302 and response.getheader("Location") == "/accueil/":
+                self.latencies.append(time.perf_counter() - start)
+            else:
+                self.errors += 1
+
+
+def wait_for(port, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def sign_in_rate(env, nirs, workers, clients, seconds):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assure.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+        # Warm-up: every worker imports and connects before measuring.
+        warm = [Client(port, nirs, time.perf_counter() + 2) for _ in range(clients)]
+        for c in warm:
+            c.start()
+        for c in warm:
+            c.join()
+        stop_at = time.perf_counter() + seconds
+        start = time.perf_counter()
+        threads = [Client(port, nirs[k::clients], stop_at) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies = sorted(lat for t in threads for lat in t.latencies)
+    errors = sum(t.errors for t in threads)
+    return len(latencies) / elapsed, latencies, errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = django_env(var_dir)
+        encoded, nirs = prepare(env)
+        floor = raw_argon2_rate(encoded, args.workers, args.seconds)
+        rate, latencies, errors = sign_in_rate(env, nirs, args.workers, args.clients, args.seconds)
+    ratio = rate / floor
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    lines = [
+        f"- raw argon2id verify ({args.workers} processes, m=19 MiB, t=2, p=1): {floor:.1f} /s",
+        f"- sign-in through `assure serve` ({args.workers} workers, {args.clients} clients, "
+        f"{database}): {rate:.1f} /s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} errors",
+        f"- ratio: **{ratio:.2f}** (target >= 0.85)",
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        record(lines, args)
+    if errors or ratio < 0.85:
+        sys.exit(1)
+
+
+def record(lines, args):
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    command = "make bench" if len(sys.argv) == 1 else "python bench/run.py " + shlex.join(sys.argv[1:])
+    section = (
+        "## Sign-in throughput vs raw argon2\n\n"
+        f"Command: `{command}` — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}.\n\n" + "\n".join(lines) + "\n"
+    )
+    pattern = re.compile(r"## Sign-in throughput vs raw argon2\n.*?(?=\n## |\Z)", re.S)
+    text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    doc.write_text(text.rstrip() + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Letters: queued as data, printed by `assure print_letters` into one PDF + a manifest."""
+
+import csv
+import datetime
+import io
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from assure.accounts.models import ProvisionalCode
+from assure.outbox.letters import letter_pdf
+from assure.outbox.models import Letter
+
+
+def pdf_text(data):
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages], reader
+
+
+def print_letters(path):
+    out = io.StringIO()
+    call_command("print_letters", "--output", str(path), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def two_letters(helene, bertrand, code_context):
+    first = Letter.objects.queue(helene, "code", code_context(helene, code="MK4T 9QXA"))
+    second = Letter.objects.queue(
+        bertrand, "code", code_context(bertrand, reason="forgotten", code="3FHP 7WCE")
+    )
+    return first, second
+
+
+def test_a_letter_keeps_the_address_and_a_json_copy_of_its_context(helene, code_context):
+    letter = Letter.objects.queue(helene, "code", code_context(helene))
+
+    letter.refresh_from_db()
+    assert letter.postal_lines == [
+        "HÉLÈNE FRANÇOISE LEFÈVRE",
+        "Bâtiment B, appartement 12",
+        "17 rue de l'Église",
+        "69003 LYON",
+    ]
+    assert letter.context == {
+        "code": "MK4T 9QXA",
+        "expires_at": "2026-11-23T14:30:00Z",
+        "reason": "first",
+    }
+    assert letter.render_context()["expires_at"] == datetime.datetime(
+        2026, 11, 23, 14, 30, tzinfo=datetime.UTC
+    )
+    assert letter.status == "pending" and letter.subject == "Votre code provisoire"
+
+
+def test_a_letter_explains_the_code_step_by_step(helene, code_context):
+    letter = Letter.objects.queue(helene, "code", code_context(helene))
+
+    [text], _ = pdf_text(letter_pdf(letter))
+
+    assert "HÉLÈNE FRANÇOISE LEFÈVRE" in text
+    assert "17 rue de l'Église" in text
+    assert "69003 LYON" in text
+    assert "Objet : Votre code provisoire" in text
+    assert "Paris, le " in text
+    assert "MK4T 9QXA" in text
+    assert "jusqu'au 23 novembre 2026 à 15 h 30" in text
+    assert "« J'accède à mon compte »" in text
+    assert "« Mon code »" in text
+    assert "ni par\ntéléphone" in text or "ni par téléphone" in text
+    assert "01 23 45 67 89" in text
+
+
+def test_the_batch_prints_every_pending_letter_into_one_pdf(two_letters, tmp_path):
+    output = print_letters(tmp_path / "lot.pdf")
+
+    pages, reader = pdf_text((tmp_path / "lot.pdf").read_bytes())
+    assert len(pages) == 2
+    assert "HÉLÈNE FRANÇOISE LEFÈVRE" in pages[0] and "MK4T 9QXA" in pages[0]
+    assert "BERTRAND NGUYỄN" in pages[1] and "4 chemin des Œillets" in pages[1]
+    assert "Votre nouveau code provisoire" in pages[1] and "3FHP 7WCE" in pages[1]
+    assert "2 courrier(s), 2 page(s)" in output
+    assert str(tmp_path / "lot.csv") in output
+
+
+def test_the_pdf_embeds_the_dejavu_fonts_and_only_them(two_letters, tmp_path):
+    print_letters(tmp_path / "lot.pdf")
+
+    reader = PdfReader(tmp_path / "lot.pdf")
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = set()
+    for font in fonts.values():
+        font = font.get_object()
+        names.add(str(font["/BaseFont"]).split("+")[-1])
+        # The TrueType program is in the file: no font is left to the reader's machine.
+        assert "/FontFile2" in font["/FontDescriptor"].get_object()
+    assert names == {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono-Bold"}
+
+
+def test_the_manifest_lists_each_letter_for_the_person_who_posts_them(
+    two_letters, tmp_path, helene
+):
+    print_letters(tmp_path / "lot.pdf")
+
+    content = (tmp_path / "lot.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
+    first, second = two_letters
+    assert [row["courrier"] for row in rows] == [str(first.pk), str(second.pk)]
+    assert rows[0]["destinataire"] == "HÉLÈNE FRANÇOISE LEFÈVRE"
+    assert rows[0]["adresse"] == "Bâtiment B, appartement 12 / 17 rue de l'Église"
+    assert (rows[0]["code_postal"], rows[0]["ville"]) == ("69003", "LYON")
+    assert (rows[1]["code_postal"], rows[1]["ville"]) == ("97400", "SAINT-DENIS")
+    assert [row["page"] for row in rows] == ["1", "2"]
+    assert {row["modele"] for row in rows} == {"code"}
+    assert helene.nir not in content  # the NIR stays out of the manifest
+
+
+def test_printed_letters_are_marked_posted_in_one_batch(two_letters, tmp_path):
+    print_letters(tmp_path / "lot.pdf")
+
+    letters = Letter.objects.order_by("pk")
+    assert all(letter.status == "posted" for letter in letters)
+    assert len({letter.batch for letter in letters}) == 1
+    assert letters[0].batch.startswith("LOT-")
+    rows = list(
+        csv.DictReader(io.StringIO((tmp_path / "lot.csv").read_text("utf-8-sig")), delimiter=";")
+    )
+    assert {row["lot"] for row in rows} == {letters[0].batch}
+
+
+def test_a_second_run_has_nothing_to_print(two_letters, tmp_path):
+    print_letters(tmp_path / "lot.pdf")
+
+    output = print_letters(tmp_path / "lot-2.pdf")
+
+    assert output.strip() == "Aucun courrier en attente."
+    assert not (tmp_path / "lot-2.pdf").exists() and not (tmp_path / "lot-2.csv").exists()
+
+
+def test_an_unwritable_output_prints_nothing_and_marks_nothing(two_letters, tmp_path):
+    with pytest.raises(CommandError, match="n'existe pas"):
+        print_letters(tmp_path / "absent" / "lot.pdf")
+
+    assert Letter.objects.pending().count() == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_code_asked_by_post_is_printed_in_the_next_batch(bertrand, tmp_path):
+    ProvisionalCode.issue(bertrand, ProvisionalCode.LETTER, reason="first")
+
+    print_letters(tmp_path / "lot.pdf")
+
+    [page], _ = pdf_text((tmp_path / "lot.pdf").read_bytes())
+    assert "BERTRAND NGUYỄN" in page and "Votre code provisoire" in page
+
+
+def test_a_batch_of_a_hundred_letters_takes_a_few_milliseconds_a_letter(
+    helene, code_context, tmp_path
+):
+    for n in range(100):
+        Letter.objects.queue(helene, "code", code_context(helene, code=f"MK4T {n:04d}"))
+
+    start = time.perf_counter()
+    output = print_letters(tmp_path / "lot.pdf")
+    elapsed = time.perf_counter() - start
+
+    assert "100 courrier(s), 100 page(s)" in output
+    assert elapsed < 5, f"{elapsed:.2f} s for 100 letters"

@@ -1,0 +1,73 @@
+"""The public pages in a real Chromium: accessible, one <h1>, usable at 320 px."""
+
+import pytest
+
+from tests.browser import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_home_page_is_accessible_at_any_width(browser_page, live_server, width):
+    page = browser_page(width=width)
+    page.goto(live_server.url)
+
+    assert page.title() == "Accueil – Caisse de démonstration"
+    assert page.get_by_role("link", name="Je crée mon compte").is_visible()
+    assert page.get_by_role("link", name="Je me connecte").is_visible()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_the_stylesheets_are_served_and_styled_the_page(browser_page, live_server):
+    page = browser_page()
+    page.goto(live_server.url)
+
+    header_colour = page.eval_on_selector(
+        ".assure-header", "el => getComputedStyle(el).backgroundColor"
+    )
+    assert header_colour == "rgb(11, 92, 85)"  # #0b5c55, from /theme.css
+    font = page.eval_on_selector(".govuk-body", "el => getComputedStyle(el).fontFamily")
+    assert font.startswith("system-ui")
+
+
+def test_the_fund_colour_comes_from_the_settings(browser_page, live_server, settings):
+    settings.ASSURE_PRIMARY_COLOUR = "#1d4e89"
+    page = browser_page()
+    page.goto(live_server.url)
+
+    button_colour = page.get_by_role("link", name="Je me connecte").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert button_colour == "rgb(29, 78, 137)"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_missing_page_is_accessible(browser_page, live_server, width):
+    page = browser_page(width=width)
+    response = page.goto(f"{live_server.url}/cette-page-n-existe-pas/")
+
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_the_demo_banner_shows_in_demo_mode(browser_page, live_server, settings):
+    settings.ASSURE_DEMO = True
+    page = browser_page(width=320)
+    page.goto(live_server.url)
+
+    banner = page.locator(".assure-demo-banner")
+    assert "Démonstration — données fictives" in banner.inner_text()
+    assert "Ce portail n'est affilié à aucune caisse réelle." in page.content()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_there_is_no_demo_banner_otherwise(browser_page, live_server, settings):
+    settings.ASSURE_DEMO = False
+    page = browser_page()
+    page.goto(live_server.url)
+
+    assert page.locator(".assure-demo-banner").count() == 0

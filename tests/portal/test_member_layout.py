@@ -1,0 +1,59 @@
+"""The member space's layout in a real Chromium: the menu opens without
+JavaScript, signing out is one button away, all of it usable at 320 px."""
+
+import pytest
+from django.utils import timezone
+
+from assure.accounts.models import User
+from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def alice_account(alice):
+    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_menu_opens_without_javascript(browser_page, live_server, alice_account, width):
+    page = browser_page(width=width)
+    sign_in_as(page, alice_account, live_server)
+    page.goto(f"{live_server.url}/accueil/")
+
+    home_link = page.get_by_role("link", name="Accueil")
+    assert not home_link.is_visible()
+    assert_accessible(page)
+
+    menu = page.locator("summary", has_text="Menu")
+    menu.focus()
+    page.keyboard.press("Enter")
+
+    assert home_link.is_visible()
+    assert home_link.get_attribute("aria-current") == "page"
+    box = home_link.bounding_box()
+    assert box["height"] >= 44
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_signing_out_is_one_button_away(browser_page, live_server, alice_account, width):
+    page = browser_page(width=width)
+    sign_in_as(page, alice_account, live_server)
+    page.goto(f"{live_server.url}/accueil/")
+    assert "Par sécurité, vous serez déconnecté après 15 minutes d'inactivité." in (
+        page.locator("main").inner_text()
+    )
+
+    button = page.get_by_role("button", name="Me déconnecter")
+    box = button.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    assert box["x"] + box["width"] <= width
+    assert_no_horizontal_scroll(page)
+
+    button.click()
+
+    assert page.url == f"{live_server.url}/deconnecte/"
+    page.goto(f"{live_server.url}/accueil/")
+    assert "/connexion/" in page.url
