@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions: database-backed so sign-out ends them on the server.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "assure.accounts.sessions"
 SESSION_COOKIE_NAME = "assure_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -217,9 +217,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
 # E-mail: rows in the outbox, sent by `assure worker` through EMAIL_URL.
-EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG or ASSURE_DEMO else "smtp://localhost:25")
+EMAIL_URL = os.environ.get("EMAIL_URL") or (
+    "console://" if DEBUG or ASSURE_DEMO else "smtp://localhost:25"
+)
 globals().update(email_settings(EMAIL_URL))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Caisse de démonstration <ne-pas-repondre@assure.invalid>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Caisse de démonstration <ne-pas-repondre@assure.invalid>"
+)
 ASSURE_WORKER_LEASE = env_int("ASSURE_WORKER_LEASE", 120)  # seconds a worker owns an e-mail
 ASSURE_PUBLIC_URL = os.environ.get("ASSURE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -54,12 +54,36 @@ def live_server(plain_http_server, live_server):
     return live_server
 
 
+class SharedChromium:
+    """One Playwright and one Chromium for the whole run, however many
+    conftests import the `browser` fixture: two Playwright sync instances
+    cannot live in one thread."""
+
+    users = 0
+    playwright = chromium = None
+
+    @classmethod
+    def acquire(cls):
+        if cls.users == 0:
+            cls.playwright = sync_playwright().start()
+            cls.chromium = cls.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        cls.users += 1
+        return cls.chromium
+
+    @classmethod
+    def release(cls):
+        cls.users -= 1
+        if cls.users == 0:
+            cls.chromium.close()
+            cls.playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield SharedChromium.acquire()
+    SharedChromium.release()
 
 
 @pytest.fixture

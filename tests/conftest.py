@@ -6,6 +6,12 @@ import html
 import pytest
 
 from assure.accounts.models import ProvisionalCode, User
+from tests.browser import (  # noqa: F401  (pytest fixtures)
+    browser,
+    browser_page,
+    live_server,
+    plain_http_server,
+)
 
 PASSWORD = "Velo a 2 roues jaunes"
 

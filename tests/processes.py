@@ -124,3 +124,16 @@ class Browserless:
         request = urllib.request.Request(url, data=body, headers={"Referer": url})
         with self.opener.open(request, timeout=30) as response:
             return response.geturl(), response.read().decode()
+
+
+def query(database_url, sql):
+    """Rows of a read-only SQL query on a process test's own database."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=20) as db:
+            return db.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute(sql).fetchall()

@@ -98,25 +98,36 @@ class MemberUserManager(UserManager):
         ip = client_ip(request)
         client_key = f"client-failures:{ip}"
         account_key = Throttle.member_key(nir)
-        if Throttle.state(client_key)[1]:
+        throttles = Throttle.objects.in_bulk([client_key, account_key], field_name="key")
+        account_throttle = throttles.get(account_key)
+        if client_key in throttles and throttles[client_key].locked_now:
             return SignIn(SignIn.CLIENT_LIMITED)
-        blocked, until = Throttle.state(account_key)
-        if blocked:
+        if account_throttle and account_throttle.blocked:
             return SignIn(SignIn.BLOCKED)
-        if until:
-            return SignIn(SignIn.DELAYED, until=until)
+        if account_throttle and account_throttle.locked_now:
+            return SignIn(SignIn.DELAYED, until=account_throttle.locked_until)
 
-        member = Member.objects.filter(nir=nir).select_related("account").first()
+        # One query: the member, their account and the live code matching `secret`.
+        matching_code = (
+            ProvisionalCode.objects.live().matching(secret).filter(member=models.OuterRef("pk"))
+        )
+        member = (
+            Member.objects.filter(nir=nir)
+            .select_related("account")
+            .annotate(code_id=models.Subquery(matching_code.values("pk")[:1]))
+            .first()
+        )
         user = getattr(member, "account", None) if member else None
-        code = ProvisionalCode.find_live(member, secret) if member else None
-        if code is not None and code.use():
-            Throttle.clear(account_key)
+        if member and member.code_id and ProvisionalCode(pk=member.code_id, member=member).use():
+            if account_throttle:
+                Throttle.clear(account_key)
             SecurityEvent.record(
                 SecurityEvent.SIGN_IN, request, member=member, detail="code provisoire"
             )
             return SignIn(SignIn.CODE, member=member)
         if user is not None and user.is_active and user.check_password(secret):
-            Throttle.clear(account_key)
+            if account_throttle:
+                Throttle.clear(account_key)
             SecurityEvent.record(SecurityEvent.SIGN_IN, request, member=member)
             return SignIn(SignIn.SUCCESS, member=member, user=user)
         if user is None:
@@ -179,6 +190,9 @@ class User(AbstractUser):
 class ProvisionalCodeQuerySet(models.QuerySet):
     def live(self):
         return self.filter(used_at=None, voided_at=None, expires_at__gt=timezone.now())
+
+    def matching(self, typed):
+        return self.filter(digest=code_digest(typed))
 
     def issued_since(self, when):
         return self.filter(created_at__gte=when)
@@ -270,7 +284,7 @@ class ProvisionalCode(models.Model):
 
     @classmethod
     def find_live(cls, member, typed):
-        return cls.objects.filter(member=member, digest=code_digest(typed)).live().first()
+        return cls.objects.filter(member=member).live().matching(typed).first()
 
     def use(self):
         """Single use: the code is spent and every other live code voided."""
@@ -370,16 +384,9 @@ class Throttle(models.Model):
             return timedelta(0)
         return min(timedelta(minutes=2 ** (failures - cls.FREE_FAILURES)), cls.MAX_DELAY)
 
-    @classmethod
-    def state(cls, key):
-        """(blocked, locked_until) for a key; locked_until is None when free."""
-        row = cls.objects.filter(key=key).only("blocked", "locked_until").first()
-        if row is None:
-            return False, None
-        now = timezone.now()
-        if row.locked_until and row.locked_until > now:
-            return row.blocked, row.locked_until
-        return row.blocked, None
+    @property
+    def locked_now(self):
+        return self.locked_until is not None and self.locked_until > timezone.now()
 
     @classmethod
     def hit(cls, key, *, window, limit=None, schedule=None):

@@ -68,9 +68,7 @@ CORSICA_MESSAGE = (
     "Le département de naissance (6e et 7e caractères) n'est pas valide : "
     "depuis 1976, la Corse s'écrit 2A ou 2B."
 )
-OVERSEAS_MESSAGE = (
-    "Le département de naissance outre-mer (6e, 7e et 8e chiffres) n'est pas valide."
-)
+OVERSEAS_MESSAGE = "Le département de naissance outre-mer (6e, 7e et 8e chiffres) n'est pas valide."
 COMMUNE_MESSAGE = "La commune de naissance (8e, 9e et 10e chiffres) n'est pas valide."
 COUNTRY_MESSAGE = "Le pays de naissance (8e, 9e et 10e chiffres, après 99) n'est pas valide."
 ORDER_MESSAGE = "Le numéro d'ordre (11e, 12e et 13e chiffres) ne peut pas être 000."

@@ -36,7 +36,9 @@ class Member(models.Model):
     birth_name = models.CharField("nom de naissance", max_length=100, blank=True)
     first_names = models.CharField("prénoms", max_length=150)
     birth_date = models.DateField("date de naissance")
-    address = models.TextField("adresse", help_text="Lignes de l'adresse, sans code postal ni ville")
+    address = models.TextField(
+        "adresse", help_text="Lignes de l'adresse, sans code postal ni ville"
+    )
     postcode = models.CharField("code postal", max_length=5)
     city = models.CharField("ville", max_length=100)
     email = models.EmailField("adresse e-mail", blank=True)
@@ -67,7 +69,7 @@ class Member(models.Model):
 
     @property
     def formatted_nir(self):
-        """"1 84 12 76 451 089 46": grouped, with its key."""
+        """ "1 84 12 76 451 089 46": grouped, with its key."""
         return format_nir(self.nir)
 
     def name_matches(self, typed):

@@ -24,8 +24,8 @@ from django.utils import timezone
 INPUT_CLASSES = [
     # (widget class, GOV.UK class, error modifier) — first match wins.
     (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),  # a RadioSelect subclass
     (forms.RadioSelect, "govuk-radios__input", ""),
-    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),
     (forms.CheckboxInput, "govuk-checkboxes__input", ""),
     (forms.SelectMultiple, "govuk-select", "govuk-select--error"),
     (forms.Select, "govuk-select", "govuk-select--error"),
@@ -40,6 +40,8 @@ class GovukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
+        if widget.is_hidden:
+            return attrs
         if isinstance(widget, DateInput3):
             attrs["error_parts"] = self.date_error_parts()
             return attrs
@@ -247,7 +249,9 @@ class DateField(forms.MultiValueField):
             raise self.error("incomplete", missing)
         month = str(MONTH_NAMES.get(month.lower().rstrip("."), month))
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            bad = [p for p, v in zip(self.PARTS, (day, month, year), strict=True) if not v.isdigit()]
+            bad = [
+                p for p, v in zip(self.PARTS, (day, month, year), strict=True) if not v.isdigit()
+            ]
             raise self.error("invalid", bad)
         if not re.fullmatch(r"\d{4}", year):
             raise self.error("year_digits", ["year"])

@@ -126,9 +126,19 @@ def test_an_empty_file_is_a_header_error(tmp_path):
 
 
 def test_columns_may_come_in_any_order_and_a_bom_is_fine(tmp_path):
-    header = "\ufeffNIR, Last_Name ,birth_name,first_names,birth_date,address,postcode,city,email,phone\n"
-    run(write(tmp_path, header, CAMILLE))
-    assert Member.objects.get().last_name == "Martin"
+    header = "\ufeffNIR, Last_Name ,birth_name,first_names,birth_date,address,postcode,city"
+    row = CAMILLE.replace(
+        "camille.martin@exemple.test,01 99 00 10 01", "01 99 00 10 01,c@exemple.test"
+    )
+
+    run(write(tmp_path, header + ",Phone,email\n", row))
+
+    member = Member.objects.get()
+    assert (member.last_name, member.phone, member.email) == (
+        "Martin",
+        "+33199001001",
+        "c@exemple.test",
+    )
 
 
 def test_a_file_that_is_not_utf8_is_refused_whole(tmp_path):
@@ -227,3 +237,51 @@ def test_a_nir_typed_with_its_key_or_not_is_the_same_member(tmp_path):
     run(write(tmp_path, HEADER, CAMILLE))
     output = run(write(tmp_path, HEADER, without_key))
     assert "0 created, 0 updated, 1 unchanged" in output
+
+
+def test_a_database_error_loses_only_the_lines_it_concerns(monkeypatch):
+    """Say another writer inserted a NIR between our read and our write."""
+    MemberFactory(nir="2850375111034")
+    monkeypatch.setattr(importing, "_known_members", lambda nirs: {})
+
+    report = import_members([HEADER, CAMILLE, HELENE, JEAN_PIERRE])
+
+    assert (report.created, len(report.rejected)) == (2, 1)
+    assert report.rejected[0].line == 2
+    assert report.rejected[0].reason.startswith("database: ")
+    assert Member.objects.count() == 3
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_progress_bar_by_bytes_read_on_a_terminal(tmp_path, monkeypatch):
+    path = write(tmp_path, HEADER, CAMILLE, HELENE)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+
+    run(path)
+
+    assert "members: 100%" in terminal.getvalue()
+    assert f"{path.stat().st_size}/{path.stat().st_size}" in terminal.getvalue()
+
+
+def test_no_progress_bar_in_a_pipe_or_a_log(tmp_path, monkeypatch):
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    run(write(tmp_path, HEADER, CAMILLE))
+    assert pipe.getvalue() == ""
+
+
+def test_the_example_in_the_documentation_imports(tmp_path):
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "formats.md").read_text()
+    section = text.split("## Members (`assure import_members`)")[1]
+    example = section.split("```csv\n")[1].split("```")[0]
+
+    output = run(write(tmp_path, example))
+
+    assert "3 lines read: 3 created, 0 updated, 0 unchanged, 0 rejected." in output

@@ -1,14 +1,13 @@
 """`assure worker` as real processes: killed mid-send, restarted, side by side.
 
-These tests run manage.py in subprocesses on their own SQLite file (the test
-database of pytest-django is invisible to other processes) and read the
-outcome with the sqlite3 module.
+These tests run manage.py in subprocesses on their own database (a SQLite
+file, or a fresh PostgreSQL database when the suite runs on PostgreSQL: the
+test database of pytest-django is invisible to other processes).
 """
 
 import collections
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import own_database, query
 from tests.smtp import SMTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,43 +50,34 @@ def manage(*args, env, **options):
     )
 
 
-@pytest.fixture(scope="module")
-def migrated_database(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("worker-db")
-    path = folder / "template.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "ASSURE_VAR_DIR": str(folder)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage("migrate", "--no-input", env=env)
-    return path
-
-
 @pytest.fixture
-def workplace(tmp_path, migrated_database):
-    """A fresh copy of the migrated database and an SMTP server to point workers at."""
-    database = tmp_path / "assure.sqlite3"
-    with sqlite3.connect(migrated_database) as source, sqlite3.connect(database) as target:
-        source.backup(target)
-    return Workplace(tmp_path, database)
+def workplace(tmp_path):
+    """A freshly migrated database and an SMTP server to point workers at."""
+    with own_database(tmp_path) as database_url:
+        place = Workplace(tmp_path, database_url)
+        manage("migrate", "--no-input", env=place.base_env())
+        yield place
 
 
 class Workplace:
-    def __init__(self, folder, database):
+    def __init__(self, folder, database_url):
         self.folder = folder
-        self.database = database
+        self.database_url = database_url
         self.workers = []
         self.server = None
 
+    def base_env(self):
+        env = {**os.environ, "DATABASE_URL": self.database_url, "ASSURE_VAR_DIR": str(self.folder)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        return env
+
     def env(self):
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{self.database}",
-            "ASSURE_VAR_DIR": str(self.folder),
+        return {
+            **self.base_env(),
             "EMAIL_URL": f"smtp://127.0.0.1:{self.server.port}",
             "ASSURE_WORKER_LEASE": "2",
             "PYTHONUNBUFFERED": "1",
         }
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        return env
 
     def queue(self, count):
         manage("shell", "-c", QUEUE_SCRIPT.replace("COUNT", str(count)), env=self.env())
@@ -106,10 +97,9 @@ class Workplace:
         return worker
 
     def rows(self):
-        with sqlite3.connect(self.database, timeout=20) as db:
-            return db.execute(
-                "SELECT id, attempts, sent_at FROM outbox_email ORDER BY id"
-            ).fetchall()
+        return query(
+            self.database_url, "SELECT id, attempts, sent_at FROM outbox_email ORDER BY id"
+        )
 
     def wait_until_all_sent(self, timeout=60):
         deadline = time.monotonic() + timeout

@@ -41,16 +41,16 @@ class Command(BaseCommand):
 
     def progress_bar(self, binary):
         """A tqdm bar by bytes read when stderr is a terminal, else nothing."""
-        return ProgressBar(binary, enabled=sys.stderr.isatty())
+        return ProgressBar(binary, sys.stderr)
 
 
 class ProgressBar:
-    def __init__(self, binary, enabled):
+    def __init__(self, binary, stream):
         self.binary = binary
         self.bar = None
-        if enabled:
+        if stream.isatty():
             size = os.fstat(binary.fileno()).st_size
-            self.bar = tqdm(total=size, unit="B", unit_scale=True, desc="members")
+            self.bar = tqdm(total=size, unit="B", unit_scale=True, desc="members", file=stream)
 
     def __enter__(self):
         return self.update if self.bar else None

@@ -51,7 +51,10 @@ class Command(BaseCommand):
             if not once:
                 logger.info("Worker démarré (bail de %s s).", int(lease.total_seconds()))
             while True:
-                close_old_connections()
+                if not once:
+                    # A long-running loop drops broken or expired connections;
+                    # a single pass (--once) runs in its caller's connection.
+                    close_old_connections()
                 self.send_due(lease)
                 if once or self.stopping.is_set():
                     break
@@ -59,7 +62,8 @@ class Command(BaseCommand):
                 if self.stopping.is_set():
                     break
         finally:
-            close_old_connections()
+            if not once:
+                close_old_connections()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         if not once:
