@@ -8,7 +8,6 @@ CSS := assure/static/assure/css/main.css
 .PHONY: install install-test system-test-deps demo test test-sqlite test-postgres lint bench clean
 
 install: $(VENV)/.installed $(CSS)
-	@$(BIN)/assure collectstatic --noinput -v0
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +55,9 @@ test-postgres: install-test
 test: lint test-sqlite test-postgres
 
 bench: install-test
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sign_in.py
+	$(BIN)/python bench/enumeration.py
+	$(BIN)/python bench/import_members.py
 
 clean:
 	rm -rf $(VENV) node_modules assure/static/assure/css var/static

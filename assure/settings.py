@@ -206,7 +206,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# whitenoise serves the app's static files directly (no collectstatic step);
+# set STATIC_ROOT only to collect them for another web server.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # The compiled stylesheet (`npm run build`) lands in assure/static/.
 STATICFILES_DIRS = [BASE_DIR / "assure" / "static"]
 STORAGES = {

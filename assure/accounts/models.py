@@ -25,6 +25,12 @@ def normalize_code(typed):
     return "".join(ch for ch in typed.upper() if ch not in " -\t\u00a0")
 
 
+def looks_like_code(typed):
+    """Could this be a provisional code? Most passwords cannot, which spares a query."""
+    code = normalize_code(typed)
+    return len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+
+
 def code_digest(code):
     """Codes are stored only as a keyed hash (HMAC-SHA256 with the secret key).
 
@@ -107,18 +113,10 @@ class MemberUserManager(UserManager):
         if account_throttle and account_throttle.locked_now:
             return SignIn(SignIn.DELAYED, until=account_throttle.locked_until)
 
-        # One query: the member, their account and the live code matching `secret`.
-        matching_code = (
-            ProvisionalCode.objects.live().matching(secret).filter(member=models.OuterRef("pk"))
-        )
-        member = (
-            Member.objects.filter(nir=nir)
-            .select_related("account")
-            .annotate(code_id=models.Subquery(matching_code.values("pk")[:1]))
-            .first()
-        )
+        member = Member.objects.filter(nir=nir).select_related("account").first()
         user = getattr(member, "account", None) if member else None
-        if member and member.code_id and ProvisionalCode(pk=member.code_id, member=member).use():
+        code = ProvisionalCode.find_live(nir, secret) if looks_like_code(secret) else None
+        if code is not None and code.use():
             if account_throttle:
                 Throttle.clear(account_key)
             SecurityEvent.record(
@@ -239,7 +237,7 @@ class ProvisionalCode(models.Model):
         )
 
     @classmethod
-    def issue(cls, member, channel, *, reason, request=None):
+    def issue(cls, member, channel, *, reason, request=None, origin=None):
         """Issue a new code, void older ones and queue the e-mail or letter.
 
         Everything is written in one transaction: the code, the message that
@@ -277,14 +275,19 @@ class ProvisionalCode(models.Model):
             else:
                 Letter.objects.queue(member, "code", context)
             SecurityEvent.record(
-                SecurityEvent.CODE_ISSUED, request, member=member, detail=row.get_channel_display()
+                SecurityEvent.CODE_ISSUED,
+                request,
+                member=member,
+                detail=row.get_channel_display(),
+                origin=origin,
             )
         row.clear_code = cls.display(code)
         return row
 
     @classmethod
-    def find_live(cls, member, typed):
-        return cls.objects.filter(member=member).live().matching(typed).first()
+    def find_live(cls, nir, typed):
+        """The live code `typed` for this NIR (one query, whether the NIR exists or not)."""
+        return cls.objects.live().matching(typed).filter(member__nir=nir).first()
 
     def use(self):
         """Single use: the code is spent and every other live code voided."""
@@ -333,15 +336,31 @@ class SecurityEvent(models.Model):
         return useragent.describe(self.user_agent)
 
     @classmethod
-    def record(cls, kind, request=None, *, member=None, nir="", detail=""):
+    def record(cls, kind, request=None, *, member=None, nir="", detail="", origin=None):
+        """Store an event; its client is the request's, or `origin` (an Origin)."""
+        origin = origin or Origin.of(request)
         return cls.objects.create(
             kind=kind,
             member=member,
             nir=nir or (member.nir if member else ""),
             detail=detail[:200],
-            ip=client_ip(request) if request else None,
-            user_agent=request.headers.get("User-Agent", "")[:300] if request else "",
+            ip=origin.ip,
+            user_agent=origin.user_agent,
         )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where something was asked from: the client's address and user agent."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def of(cls, request):
+        if request is None:
+            return cls()
+        return cls(client_ip(request), request.headers.get("User-Agent", "")[:300])
 
 
 def client_ip(request):
@@ -352,6 +371,65 @@ def client_ip(request):
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR") or None
+
+
+class CodeRequestQuerySet(models.QuerySet):
+    def process_pending(self):
+        """Answer the forgotten-code requests; returns how many were handled.
+
+        Each request is claimed by deleting it, in the same transaction as the
+        code it may issue: two workers never answer one request twice, and a
+        worker that dies mid-way leaves the request for the next one.
+        """
+        handled = 0
+        for request in self.order_by("pk")[:500]:
+            with transaction.atomic():
+                if self.filter(pk=request.pk).delete()[0]:
+                    request.answer()
+                    handled += 1
+        return handled
+
+
+class CodeRequest(models.Model):
+    """A forgotten-code request ("J'ai oublié mon code"), answered by the worker.
+
+    The page that receives it only stores it, whatever the NIR: its answer and
+    its timing are the same whether the NIR exists, has an account or has an
+    e-mail. The worker then matches the NIR and birth date and issues a code
+    on the chosen channel (by post when no e-mail is on file). The request is
+    deleted once answered: nothing is kept about people who are not members.
+    """
+
+    nir = models.CharField(max_length=13)
+    birth_date = models.DateField()
+    channel = models.CharField(max_length=10, choices=ProvisionalCode.CHANNELS)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = CodeRequestQuerySet.as_manager()
+
+    @classmethod
+    def receive(cls, nir, birth_date, channel, request):
+        origin = Origin.of(request)
+        return cls.objects.create(
+            nir=nir,
+            birth_date=birth_date,
+            channel=channel,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+        )
+
+    def answer(self):
+        member = Member.objects.filter(nir=self.nir, birth_date=self.birth_date).first()
+        if member is None or ProvisionalCode.daily_quota_reached(member):
+            return None
+        return ProvisionalCode.issue(
+            member,
+            self.channel,
+            reason="forgotten",
+            origin=Origin(self.ip, self.user_agent),
+        )
 
 
 class Throttle(models.Model):

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from assure.members.models import Member
 
 from .forms import ChoosePasswordForm, ForgottenCodeForm, RequestCodeForm, SignInForm
-from .models import ProvisionalCode, SecurityEvent, SignIn, Throttle, User, client_ip
+from .models import CodeRequest, ProvisionalCode, SecurityEvent, SignIn, Throttle, User, client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 ACTIVATION_MINUTES = 15
@@ -116,14 +116,13 @@ def forgotten_code(request):
         if not client_may_request(request):
             form.add_error(None, TOO_MANY_REQUESTS.format(phone=settings.ASSURE_FUND_PHONE))
             return render(request, "accounts/forgotten_code.html", {"form": form})
-        member = Member.objects.filter(
-            nir=form.cleaned_data["nir"], birth_date=form.cleaned_data["birth_date"]
-        ).first()
-        if member is not None and not ProvisionalCode.daily_quota_reached(member):
-            ProvisionalCode.issue(
-                member, form.cleaned_data["channel"], reason="forgotten", request=request
-            )
-        # The same answer whatever happened: it never tells whether the NIR exists.
+        CodeRequest.receive(
+            form.cleaned_data["nir"],
+            form.cleaned_data["birth_date"],
+            form.cleaned_data["channel"],
+            request,
+        )
+        # The same answer, in the same time, whatever the NIR: the worker answers.
         request.session["forgotten_channel"] = form.cleaned_data["channel"]
         return redirect("accounts:forgotten_code_sent")
     return render(request, "accounts/forgotten_code.html", {"form": form})

@@ -14,9 +14,9 @@ is written: a bad line is reported with its line number and reason and never
 stops the import nor leaves a half-written member.
 
 When the same NIR appears twice in a file, the first line is kept and the
-later ones are rejected (the report names the first line). Remembering the
-NIRs already seen costs about 100 bytes per member: the file is streamed, this
-index is the only thing that grows with it.
+later ones are rejected (the report names the first line). The NIRs already
+seen are kept in a temporary table of the database, not in memory, so the
+import runs in constant memory whatever the size of the file.
 """
 
 import codecs
@@ -265,7 +265,7 @@ def import_members(lines, batch_size=BATCH_SIZE, on_batch=None):
         positions = read_header(next(reader, None))
     except csv.Error as error:
         raise HeaderError(f"Unreadable header row: {error}.") from error
-    seen = {}  # NIR -> the line that brought it
+    seen = SeenNIRs()
     batch = []
     last_line = reader.line_num
     while True:
@@ -283,35 +283,80 @@ def import_members(lines, batch_size=BATCH_SIZE, on_batch=None):
             continue  # blank lines are not records
         report.read += 1
         try:
-            data = _clean_row(row, positions, seen)
+            data = _clean_row(row, positions)
         except InvalidLine as error:
             report.rejected.append(Rejection(line, str(error)))
             continue
-        seen[data["nir"]] = line
         batch.append((line, data))
         if len(batch) >= batch_size:
-            _write(batch, report)
+            _write(seen.first_occurrences(batch, report), report)
             batch = []
             if on_batch:
                 on_batch(report)
     if batch:
-        _write(batch, report)
+        _write(seen.first_occurrences(batch, report), report)
     if on_batch:
         on_batch(report)
+    seen.drop()
     report.rejected.sort(key=lambda rejection: rejection.line)
     return report
 
 
-def _clean_row(row, positions, seen):
+def _clean_row(row, positions):
     if len(row) != len(positions):
         raise InvalidLine(f"{len(positions)} colonnes attendues, {len(row)} trouvées.")
-    data = clean_line({name: row[index] for name, index in positions.items()})
-    if data["nir"] in seen:
-        raise InvalidLine(
-            f"nir: numéro déjà présent ligne {seen[data['nir']]} du fichier "
-            "(la première ligne est gardée)."
-        )
-    return data
+    return clean_line({name: row[index] for name, index in positions.items()})
+
+
+class SeenNIRs:
+    """The NIRs an import has met, with their line, in a temporary table.
+
+    A temporary table lives in the import's own database connection and
+    disappears with it: the file can hold millions of members while the
+    process keeps a batch in memory.
+    """
+
+    TABLE = "assure_import_seen_nirs"
+
+    def __init__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.TABLE} (nir varchar(13) PRIMARY KEY, line integer)"
+            )
+
+    def first_occurrences(self, batch, report):
+        """The lines of batch whose NIR is new; the others are rejected."""
+        nirs = list({data["nir"] for _, data in batch})
+        placeholders = ", ".join(["%s"] * len(nirs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT nir, line FROM {self.TABLE} WHERE nir IN ({placeholders})",  # noqa: S608
+                nirs,
+            )
+            first_line = dict(cursor.fetchall())
+            kept = []
+            for line, data in batch:
+                if data["nir"] in first_line:
+                    report.rejected.append(
+                        Rejection(
+                            line,
+                            f"nir: numéro déjà présent ligne {first_line[data['nir']]} du "
+                            "fichier (la première ligne est gardée).",
+                        )
+                    )
+                    continue
+                first_line[data["nir"]] = line
+                kept.append((line, data))
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (nir, line) VALUES (%s, %s)",  # noqa: S608
+                [(data["nir"], line) for line, data in kept],
+            )
+        return kept
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
 
 
 def _write(batch, report):

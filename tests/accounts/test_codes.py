@@ -71,29 +71,29 @@ def test_a_code_expires(alice, issue_code):
     with time_machine.travel(NOW, tick=False):
         code = issue_code(alice)
     with time_machine.travel(NOW + datetime.timedelta(hours=23, minutes=59), tick=False):
-        assert ProvisionalCode.find_live(alice, code)
+        assert ProvisionalCode.find_live(alice.nir, code)
     with time_machine.travel(NOW + datetime.timedelta(hours=24, seconds=1), tick=False):
-        assert ProvisionalCode.find_live(alice, code) is None
+        assert ProvisionalCode.find_live(alice.nir, code) is None
 
 
 def test_a_new_code_voids_the_older_ones(alice, issue_code):
     first = issue_code(alice)
     second = issue_code(alice)
-    assert ProvisionalCode.find_live(alice, first) is None
-    assert ProvisionalCode.find_live(alice, second)
+    assert ProvisionalCode.find_live(alice.nir, first) is None
+    assert ProvisionalCode.find_live(alice.nir, second)
 
 
 def test_a_code_is_single_use(alice, issue_code):
     code = issue_code(alice)
-    row = ProvisionalCode.find_live(alice, code)
+    row = ProvisionalCode.find_live(alice.nir, code)
     assert row.use()
     assert not row.use()
-    assert ProvisionalCode.find_live(alice, code) is None
+    assert ProvisionalCode.find_live(alice.nir, code) is None
 
 
 def test_a_code_belongs_to_its_member(alice, claire, issue_code):
     code = issue_code(alice)
-    assert ProvisionalCode.find_live(claire, code) is None
+    assert ProvisionalCode.find_live(claire.nir, code) is None
 
 
 def test_at_most_three_codes_per_day(alice, issue_code):
@@ -113,3 +113,14 @@ def test_code_and_its_message_are_written_together_or_not_at_all(alice):
     assert not ProvisionalCode.objects.exists()
     assert not Email.objects.exists()
     assert not SecurityEvent.objects.exists()
+
+
+def test_only_secrets_shaped_like_a_code_are_looked_up_as_codes():
+    from assure.accounts.models import looks_like_code
+
+    code = ProvisionalCode.generate()
+    assert looks_like_code(code)
+    assert looks_like_code(ProvisionalCode.display(code).lower())
+    assert not looks_like_code("cheval7batterie")
+    assert not looks_like_code("ABCD EFGH")  # B is not in the alphabet
+    assert not looks_like_code(code[:7])

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assure.accounts.models import ProvisionalCode
+from assure.accounts.models import CodeRequest, ProvisionalCode, SecurityEvent
 from assure.outbox.models import Email, Letter
 from tests.conftest import text
 
@@ -9,7 +9,14 @@ URL = reverse("accounts:forgotten_code")
 
 
 def request(client, member_or_nir, birth_date, channel="email"):
+    """Posts the form, then lets the worker answer (as `assure worker` does)."""
     nir = getattr(member_or_nir, "nir", member_or_nir)
+    response = post(client, nir, birth_date, channel)
+    CodeRequest.objects.process_pending()
+    return response
+
+
+def post(client, nir, birth_date, channel="email"):
     return client.post(
         URL,
         {
@@ -100,3 +107,17 @@ def test_bad_input(client, claire, data, message):
     assert response.status_code == 200
     assert message in text(response)
     assert not ProvisionalCode.objects.exists()
+
+
+def test_the_page_only_records_the_request_the_worker_answers(client, claire):
+    post(client, claire.nir, claire.birth_date, "letter")
+    post(client, "2990575111222", claire.birth_date, "email")
+    assert CodeRequest.objects.count() == 2
+    assert not ProvisionalCode.objects.exists()
+
+    assert CodeRequest.objects.process_pending() == 2
+    assert not CodeRequest.objects.exists()  # nothing kept about non-members
+    assert ProvisionalCode.objects.get().member == claire
+    event = SecurityEvent.objects.get(kind=SecurityEvent.CODE_ISSUED)
+    assert event.ip == "127.0.0.1"
+    assert event.detail == "courrier postal"

@@ -49,6 +49,7 @@ def code_from_smtp(smtp):
 
 
 def code_from_print_batch(tmp_path):
+    call_command("worker", "--once")  # answers forgotten-code requests
     output = tmp_path / "batch.pdf"
     call_command("print_letters", "--output", str(output))
     text = "\n".join(page.extract_text() for page in PdfReader(output).pages)

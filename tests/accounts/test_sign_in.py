@@ -51,7 +51,7 @@ def test_a_provisional_code_leads_to_choosing_a_password(client, alice, issue_co
     user = User.objects.get(member=alice)
     assert user.activated_at and user.check_password("cheval7batterie")
     assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
-    assert ProvisionalCode.find_live(alice, code) is None
+    assert ProvisionalCode.find_live(alice.nir, code) is None
     assert [e.template for e in Email.objects.order_by("id")] == ["code", "account_created"]
     assert "cheval7batterie" not in Email.objects.last().text_body + Email.objects.last().html_body
     assert SecurityEvent.objects.filter(member=alice, kind=SecurityEvent.PASSWORD_SET).exists()
@@ -190,3 +190,66 @@ def test_a_forgotten_code_leads_to_a_new_password(client, claire, issue_code):
 def test_the_old_password_works_until_a_code_is_used(client, claire, issue_code):
     issue_code(claire)
     assert sign_in(client, claire, PASSWORD).url == reverse("accounts:home")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"nir": "", "secret": ""}, "Saisissez votre numéro de sécurité sociale."),
+        ({"nir": "", "secret": ""}, "Saisissez votre mot de passe ou votre code provisoire."),
+        ({"nir": "1" * 200, "secret": "x"}, "numéro de sécurité sociale"),
+        ({"nir": "<b>1 84</b>", "secret": "x"}, "numéro de sécurité sociale"),
+        ({"nir": "1841276451089", "secret": "x" * 1001}, "Le code saisi est trop long."),
+        ({"nir": "1841276451089' OR 1=1 --", "secret": "x"}, "numéro de sécurité sociale"),
+        ({"nir": "１８４１２７６４５１０８９", "secret": "x"}, "numéro de sécurité sociale"),
+    ],
+)
+def test_bad_input_on_the_sign_in_form(client, db, data, message):
+    response = client.post(SIGN_IN, data)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Il y a un problème" in page
+    assert message in page
+    assert "<b>1 84</b>" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("", "Saisissez votre nouveau mot de passe."),
+        ("court1", "au moins 8 caractères"),
+        ("x" * 1001, "1000 caractères au maximum"),
+        ("\u0000\u202e1234abcd", None),
+    ],
+)
+def test_bad_input_on_the_password_form(client, alice, issue_code, password, message):
+    sign_in(client, alice, issue_code(alice))
+    response = client.post(
+        reverse("accounts:choose_password"), {"password": password, "confirmation": password}
+    )
+    assert response.status_code in (200, 302)
+    if message:
+        assert response.status_code == 200
+        assert message in text(response)
+        assert not User.objects.exists()
+
+
+def test_a_member_born_in_corsica_goes_through(client, db, issue_code):
+    from tests.members.factories import MemberFactory
+
+    member = MemberFactory(nir="278072A004057", first_names="Hélène")
+    response = client.post(
+        reverse("accounts:request_code"),
+        {
+            "last_name": member.last_name,
+            "first_name": "Hélène",
+            "nir": "2 78 07 2a 004 057",
+            "birth_date_0": member.birth_date.day,
+            "birth_date_1": member.birth_date.month,
+            "birth_date_2": member.birth_date.year,
+            "postcode": member.postcode,
+        },
+    )
+    assert response.url == reverse("accounts:code_sent")
+    code = issue_code(member)
+    assert sign_in(client, "278072A004057", code).url == reverse("accounts:choose_password")

@@ -1,4 +1,9 @@
-"""`assure worker`: send the queued e-mails through the configured backend.
+"""`assure worker`: answer forgotten-code requests, send the queued e-mails.
+
+Forgotten-code requests are rows (see accounts.CodeRequest) so that the page
+answers in the same time whatever the NIR; each pass answers them first,
+which queues their e-mails or letters, then sends the due e-mails through
+the configured backend.
 
 The worker polls committed rows every second. It claims one due e-mail at a
 time with a lease (a conditional UPDATE moving `next_attempt_at` forward by
@@ -24,6 +29,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from assure.accounts.models import CodeRequest
 from assure.outbox.models import Email
 
 logger = logging.getLogger("assure.outbox")
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                     # A long-running loop drops broken or expired connections;
                     # a single pass (--once) runs in its caller's connection.
                     close_old_connections()
+                CodeRequest.objects.process_pending()
                 self.send_due(lease)
                 if once or self.stopping.is_set():
                     break

@@ -18,19 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, port=8000, **options):
         if not settings.ASSURE_DEMO:
             raise CommandError("Le mode démonstration demande ASSURE_DEMO=1 (make demo le fait).")
-        from assure.members.demo import demo_identities
-
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo_members")
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             self.style.SUCCESS(f"\nAssure (démonstration) : ouvrez {url}\n")
             + f"Boîte d'envoi (e-mails et courriers produits) : {url}demo/boite-d-envoi/\n"
-            + "Identités fictives à essayer :"
+            + "Arrêt : Ctrl+C\n"
         )
-        for identity in demo_identities():
-            self.stdout.write(f"  - {identity}")
-        self.stdout.write("Arrêt : Ctrl+C\n")
         self.stdout.flush()
 
         assure = [sys.executable, "-m", "assure.cli"]
