@@ -29,9 +29,11 @@ class Command(BaseCommand):
         self.stdout.flush()
 
         assure = [sys.executable, "-m", "assure.cli"]
+        # Links in e-mails and letters point at this demo server.
+        env = {**os.environ, "ASSURE_PUBLIC_URL": os.environ.get("ASSURE_PUBLIC_URL", url)}
         children = [
-            subprocess.Popen([*assure, "serve", "--port", str(port)]),
-            subprocess.Popen([*assure, "worker"]),
+            subprocess.Popen([*assure, "serve", "--port", str(port)], env=env),
+            subprocess.Popen([*assure, "worker"], env=env),
         ]
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
