@@ -30,14 +30,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import processes  # noqa: E402  (runs the portal as real processes)
+
 PASSWORD = "Bench9marque-de-velo"
 MEMBERS = 40
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def django_env(var_dir):
@@ -170,41 +166,11 @@ def sign_in_request(port, cookie, token, nir):
     return head.encode() + body
 
 
-def wait_for(port, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
 @contextmanager
 def serving(env, workers):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assure.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    """`assure serve` with `workers` processes; yields its port."""
+    with processes.serving(env, workers=workers) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def sign_in_rate(port, nirs, clients, seconds):

@@ -317,7 +317,12 @@ class SecurityEvent(models.Model):
     ]
 
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="security_events"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+        db_index=False,  # the (member, kind, created_at) index serves member lookups
     )
     # The NIR as typed (13 characters), kept even when it matches nobody.
     nir = models.CharField(max_length=13, blank=True)

@@ -30,20 +30,23 @@ def member_required(view):
     return wrapper
 
 
-def client_may_request(request):
-    """Per-address cap on code requests, shared by every server process."""
+def client_may_request(request, form):
+    """Per-address cap on code requests, shared by every server process.
+    When it is reached, the form gets the error to show."""
     row = Throttle.hit(
         f"client-requests:{client_ip(request)}",
         window=timedelta(hours=1),
         limit=settings.ASSURE_CLIENT_REQUESTS_PER_HOUR + 1,
     )
-    return row.locked_until is None
+    if row.locked_until is None:
+        return True
+    form.add_error(
+        None,
+        "Trop de demandes ont été faites depuis cet appareil. Réessayez dans une heure "
+        f"ou contactez votre caisse au {settings.ASSURE_FUND_PHONE}.",
+    )
+    return False
 
-
-TOO_MANY_REQUESTS = (
-    "Trop de demandes ont été faites depuis cet appareil. Réessayez dans une heure "
-    "ou contactez votre caisse au {phone}."
-)
 
 NO_MATCH = (
     "Nous n'avons pas trouvé d'assuré correspondant à ces informations. Vérifiez qu'elles sont "
@@ -78,8 +81,7 @@ def sign_in(request):
 def request_code(request):
     form = RequestCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not client_may_request(request):
-            form.add_error(None, TOO_MANY_REQUESTS.format(phone=settings.ASSURE_FUND_PHONE))
+        if not client_may_request(request, form):
             return render(request, "accounts/request_code.html", {"form": form})
         member = Member.objects.identify(
             nir=form.cleaned_data["nir"],
@@ -113,8 +115,7 @@ def code_sent(request):
 def forgotten_code(request):
     form = ForgottenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not client_may_request(request):
-            form.add_error(None, TOO_MANY_REQUESTS.format(phone=settings.ASSURE_FUND_PHONE))
+        if not client_may_request(request, form):
             return render(request, "accounts/forgotten_code.html", {"form": form})
         CodeRequest.receive(
             form.cleaned_data["nir"],
