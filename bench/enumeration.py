@@ -137,11 +137,13 @@ def main():
             ("first code, identity not matching", wrong_identity, ["unknown", "no_account"]),
         ]
         timings = {(group, kind): [] for group, _, kinds in groups for kind in kinds}
+        order = random.Random(9)
         with serving(env, workers=1) as port:
             cookie, token = csrf(port)
             for attempt in range(args.rounds):
                 for group, make, kinds in groups:
-                    for kind in kinds:
+                    # A new order each round: no kind always follows a heavy request.
+                    for kind in order.sample(kinds, len(kinds)):
                         # Three tries per NIR at most: no sign-in delay is reached.
                         row = people[kind][attempt % len(people[kind])]
                         path, data = make(row, attempt)
