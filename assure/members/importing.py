@@ -328,10 +328,10 @@ class SeenNIRs:
     def first_occurrences(self, batch, report):
         """The lines of batch whose NIR is new; the others are rejected."""
         nirs = list({data["nir"] for _, data in batch})
-        placeholders = ", ".join(["%s"] * len(nirs))
+        in_list = ", ".join(["%s"] * len(nirs))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT nir, line FROM {self.TABLE} WHERE nir IN ({placeholders})",  # noqa: S608
+                f"SELECT nir, line FROM {self.TABLE} WHERE nir IN ({in_list})",  # noqa: S608
                 nirs,
             )
             first_line = dict(cursor.fetchall())
