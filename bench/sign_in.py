@@ -257,7 +257,7 @@ def record(title, lines):
     )
     pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
     if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip("\n"), text)
+        text = pattern.sub(lambda _: section, text)
     else:
         text = text.rstrip() + "\n\n" + section
     doc.write_text(text.rstrip() + "\n")
