@@ -43,6 +43,12 @@ class Member(models.Model):
     city = models.CharField("ville", max_length=100)
     email = models.EmailField("adresse e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    gp_name = models.CharField("médecin traitant", max_length=150, blank=True)
+    # Stored whole (the fund pays into it); shown masked everywhere.
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    # Complémentaire santé solidaire, when the member has it.
+    css_start = models.DateField("CSS depuis le", null=True, blank=True)
+    css_end = models.DateField("CSS jusqu'au", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +94,16 @@ class Member(models.Model):
         return any(same_name(typed, " ".join(names[:n])) for n in range(1, len(names) + 1))
 
     @property
+    def masked_iban(self):
+        """ "FR76 •••• •••• •••• •••• ••89 123": the country, check digits and
+        the last five characters, grouped by four as on a RIB."""
+        if not self.iban:
+            return ""
+        iban = self.iban.replace(" ", "").upper()
+        masked = iban[:4] + "•" * (len(iban) - 9) + iban[-5:]
+        return " ".join(masked[i : i + 4] for i in range(0, len(masked), 4))
+
+    @property
     def masked_email(self):
         """The e-mail address shown to someone who is not signed in: "j•••@e•••.fr"."""
         if not self.email or "@" not in self.email:
@@ -97,3 +113,67 @@ class Member(models.Model):
         if not dot:
             return f"{local[:1]}•••@{domain[:1]}•••"
         return f"{local[:1]}•••@{name[:1]}•••.{tld}"
+
+
+class Beneficiary(models.Model):
+    """An ayant droit: a child, spouse or other person covered through the member."""
+
+    CHILD = "child"
+    SPOUSE = "spouse"
+    OTHER = "other"
+    RELATIONSHIPS = [(CHILD, "enfant"), (SPOUSE, "conjoint"), (OTHER, "autre")]
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="beneficiaries")
+    # The beneficiary's number on the member's file (1, 2, …): the import key.
+    rank = models.PositiveSmallIntegerField("rang")
+    relationship = models.CharField("lien", max_length=10, choices=RELATIONSHIPS)
+    last_name = models.CharField("nom", max_length=100)
+    first_names = models.CharField("prénoms", max_length=150)
+    birth_date = models.DateField("date de naissance")
+
+    class Meta:
+        verbose_name = "ayant droit"
+        ordering = ["member", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "rank"], name="beneficiary_rank_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.first_names} {self.last_name}"
+
+
+class RightsPeriod(models.Model):
+    """A period of rights (droits ouverts) of the member or one of their beneficiaries."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rights_periods")
+    # None: the member's own rights.
+    beneficiary = models.ForeignKey(
+        Beneficiary, null=True, blank=True, on_delete=models.CASCADE, related_name="rights_periods"
+    )
+    start = models.DateField("début")
+    end = models.DateField("fin", null=True, blank=True)
+    regime = models.CharField("régime", max_length=100)
+    fund = models.CharField("caisse", max_length=150)
+
+    class Meta:
+        verbose_name = "période de droits"
+        ordering = ["member", "beneficiary", "-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "start"],
+                condition=models.Q(beneficiary=None),
+                name="member_rights_period_start",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "beneficiary", "start"],
+                condition=models.Q(beneficiary__isnull=False),
+                name="beneficiary_rights_period_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end=None) | models.Q(end__gte=models.F("start")),
+                name="rights_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regime} depuis le {self.start:%d/%m/%Y}"
