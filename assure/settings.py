@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "assure.members",
     "assure.accounts",
     "assure.outbox",
+    "assure.information",
     # Last: Django's widget templates, which assure/portal/templates override.
     "django.forms",
 ]

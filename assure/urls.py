@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("assure.portal.urls")),
     path("", include("assure.accounts.urls")),
     path("", include("assure.outbox.urls")),
+    path("", include("assure.information.urls")),
 ]

@@ -142,6 +142,12 @@ class Beneficiary(models.Model):
         return f"{self.first_names} {self.last_name}"
 
 
+class RightsPeriodQuerySet(models.QuerySet):
+    def current(self, today):
+        """The periods open on `today` (an open end runs forever)."""
+        return self.filter(models.Q(end=None) | models.Q(end__gte=today), start__lte=today)
+
+
 class RightsPeriod(models.Model):
     """A period of rights (droits ouverts) of the member or one of their beneficiaries."""
 
@@ -154,6 +160,8 @@ class RightsPeriod(models.Model):
     end = models.DateField("fin", null=True, blank=True)
     regime = models.CharField("régime", max_length=100)
     fund = models.CharField("caisse", max_length=150)
+
+    objects = RightsPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = "période de droits"

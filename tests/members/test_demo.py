@@ -1,11 +1,21 @@
+import csv
+import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from assure.lib.nir import parse_nir
 from assure.members.demo import demo_identities, fictitious_members
-from assure.members.models import Member
+from assure.members.importing import (
+    BENEFICIARY_COLUMNS,
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    RIGHTS_COLUMNS,
+    clean_line,
+)
+from assure.members.models import Beneficiary, Member, RightsPeriod
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +52,22 @@ def test_the_situations_a_trainer_needs(members):
 
 
 def test_every_member_passes_the_importer_checks(members):
-    from assure.members.importing import COLUMNS, clean_line
-
     for member in members:
-        values = {name: str(getattr(member, name)) for name in COLUMNS}
-        assert clean_line(values)["nir"] == member.nir
+        values = {name: str(getattr(member, name) or "") for name in COLUMNS + OPTIONAL_COLUMNS}
+        assert clean_line(values)["iban"] == member.iban
+
+
+def test_doctors_bank_accounts_and_a_few_css_periods(members):
+    assert sum(bool(member.gp_name) for member in members) > 150
+    assert all(member.gp_name.startswith("Dr ") for member in members if member.gp_name)
+    assert sum(bool(member.iban) for member in members) > 150
+    assert all(member.iban[4:9] == "99999" for member in members if member.iban)
+    with_css = [member for member in members if member.css_start]
+    assert 3 <= len(with_css) <= 40
+    assert all(member.css_start < member.css_end for member in with_css)
+    camille, jean_pierre, helene = members[:3]
+    assert camille.masked_iban == "FR76 •••• •••• •••• •••• ••67 809"
+    assert helene.css_start <= datetime.date.today() <= helene.css_end
 
 
 def test_the_three_identities_to_try(members):
@@ -66,7 +87,7 @@ def test_load_demo_members_then_identify_them():
     call_command("load_demo_members", stdout=out)
 
     assert Member.objects.count() == 240
-    assert "240 fictitious members loaded." in out.getvalue()
+    assert "240 fictitious members loaded, with " in out.getvalue()
     for identity in demo_identities():
         assert str(identity) in out.getvalue()
         member = Member.objects.identify(
@@ -89,5 +110,83 @@ def test_load_demo_members_leaves_an_existing_registry_alone():
 
 def test_load_demo_members_twice_loads_once():
     call_command("load_demo_members", stdout=io.StringIO())
+    counts = (Beneficiary.objects.count(), RightsPeriod.objects.count())
     call_command("load_demo_members", stdout=io.StringIO())
     assert Member.objects.count() == 240
+    assert (Beneficiary.objects.count(), RightsPeriod.objects.count()) == counts
+
+
+def test_demo_members_have_rights_and_some_have_a_family():
+    call_command("load_demo_members", stdout=io.StringIO())
+
+    camille = Member.objects.get(nir=demo_identities()[0].nir)
+    assert [(b.relationship, b.first_names) for b in camille.beneficiaries.all()] == [
+        (Beneficiary.SPOUSE, "Julien"),
+        (Beneficiary.CHILD, "Léa Rose"),
+        (Beneficiary.CHILD, "Hugo"),
+    ]
+    for beneficiary in camille.beneficiaries.all():
+        [period] = beneficiary.rights_periods.all()
+        assert period.end is None
+    assert Beneficiary.objects.values("member").distinct().count() > 20
+    assert Beneficiary.objects.filter(relationship=Beneficiary.CHILD).count() > 30
+    # Every member has one open period of their own, in the régime général of the demo fund.
+    own_open = RightsPeriod.objects.filter(beneficiary=None, end=None)
+    assert own_open.count() == own_open.values("member").distinct().count() == 240
+    assert RightsPeriod.objects.filter(end__isnull=False).exists()
+    assert set(RightsPeriod.objects.values_list("regime", "fund").distinct()) == {
+        ("Régime général", settings.ASSURE_FUND_NAME)
+    }
+    # A child is covered from birth.
+    for period in RightsPeriod.objects.filter(beneficiary__relationship=Beneficiary.CHILD):
+        assert period.start == period.beneficiary.birth_date
+
+
+def test_the_demo_registry_written_as_import_files_reimports_unchanged(tmp_path):
+    """The demo goes through the importer's checks: its three files change nothing."""
+    call_command("load_demo_members", stdout=io.StringIO())
+
+    def write(name, columns, rows):
+        with open(tmp_path / name, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(columns)
+            writer.writerows([["" if value is None else value for value in row] for row in rows])
+        return str(tmp_path / name)
+
+    members = write(
+        "members.csv",
+        COLUMNS + OPTIONAL_COLUMNS,
+        Member.objects.values_list(*COLUMNS, *OPTIONAL_COLUMNS),
+    )
+    relationships = dict(Beneficiary.RELATIONSHIPS)
+    beneficiaries = write(
+        "beneficiaries.csv",
+        BENEFICIARY_COLUMNS,
+        [
+            (nir, rank, relationships[relationship], *names_and_birth_date)
+            for nir, rank, relationship, *names_and_birth_date in Beneficiary.objects.values_list(
+                "member__nir", "rank", "relationship", "last_name", "first_names", "birth_date"
+            )
+        ],
+    )
+    rights = write(
+        "rights.csv",
+        RIGHTS_COLUMNS,
+        RightsPeriod.objects.values_list(
+            "member__nir", "beneficiary__rank", "start", "end", "regime", "fund"
+        ),
+    )
+    out = io.StringIO()
+
+    call_command(
+        "import_members", members, "--beneficiaries", beneficiaries, "--rights", rights, stdout=out
+    )
+
+    summaries = [line.strip() for line in out.getvalue().splitlines() if "lines read" in line]
+    assert summaries == [
+        "240 lines read: 0 created, 0 updated, 240 unchanged, 0 rejected.",
+        f"{Beneficiary.objects.count()} lines read: 0 created, 0 updated, "
+        f"{Beneficiary.objects.count()} unchanged, 0 rejected.",
+        f"{RightsPeriod.objects.count()} lines read: 0 created, 0 updated, "
+        f"{RightsPeriod.objects.count()} unchanged, 0 rejected.",
+    ]

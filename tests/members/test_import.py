@@ -6,37 +6,26 @@ from django.core.management import CommandError, call_command
 
 from assure.lib.nir import format_nir, nir_key
 from assure.members import importing
-from assure.members.importing import HeaderError, import_members
+from assure.members.importing import (
+    HeaderError,
+    import_beneficiaries,
+    import_members,
+    import_rights,
+)
 from assure.members.models import Member
 from tests.members.factories import MemberFactory
+from tests.members.registry_files import (
+    BENEFICIARIES_HEADER,
+    CAMILLE,
+    HEADER,
+    HELENE,
+    JEAN_PIERRE,
+    RIGHTS_HEADER,
+    run,
+    write,
+)
 
 pytestmark = pytest.mark.django_db
-
-HEADER = "nir,last_name,birth_name,first_names,birth_date,address,postcode,city,email,phone\n"
-CAMILLE = (
-    "2 85 03 75 111 034 94,Martin,,Camille Marie,1985-03-14,12 rue des Lilas,75011,Paris,"
-    "camille.martin@exemple.test,01 99 00 10 01\n"
-)
-JEAN_PIERRE = (
-    '1521169383121,Dubois,,Jean-Pierre,1952-11-02,"Résidence Les Pins\n4 avenue des Tilleuls",'
-    "69003,Lyon,,\n"
-)
-HELENE = (
-    "278072A004057,Le Gall,Santoni,Hélène,1978-07-21,8 chemin des Vignes,29000,Quimper,"
-    "helene.legall@exemple.test,\n"
-)
-
-
-def write(tmp_path, *lines, encoding="utf-8"):
-    path = tmp_path / "members.csv"
-    path.write_bytes("".join(lines).encode(encoding))
-    return path
-
-
-def run(path):
-    out = io.StringIO()
-    call_command("import_members", str(path), stdout=out)
-    return out.getvalue()
 
 
 def test_it_creates_members_from_a_file(tmp_path):
@@ -157,23 +146,39 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
         run(tmp_path / "nowhere.csv")
 
 
-def test_the_importer_streams_its_lines_batch_by_batch():
+@pytest.mark.parametrize(
+    "import_lines, header, line",
+    [
+        (
+            import_members,
+            HEADER,
+            "18412764510{n:02d},Petit,,Paul,1984-12-01,1 rue du Stade,76000,Rouen,,",
+        ),
+        (
+            import_beneficiaries,
+            BENEFICIARIES_HEADER,
+            "2850375111034,{n},enfant,Martin,Paul,2018-10-03",
+        ),
+        (import_rights, RIGHTS_HEADER, "2850375111034,,19{n:02d}-01-01,,Régime général,Caisse"),
+    ],
+)
+def test_every_import_streams_its_lines_batch_by_batch(import_lines, header, line):
     """The lines are consumed as the batches are written, never all at once."""
+    MemberFactory(nir="2850375111034")
     consumed = []
 
     def lines():
-        yield HEADER
+        yield header
         for n in range(1, 26):
-            nir = f"18412764510{n:02d}"
-            consumed.append(nir)
-            yield f"{nir},Petit,,Paul,1984-12-01,1 rue du Stade,76000,Rouen,,\n"
+            consumed.append(n)
+            yield line.format(n=n) + "\n"
 
     seen_at_each_batch = []
-    report = import_members(
+    report = import_lines(
         lines(), batch_size=10, on_batch=lambda report: seen_at_each_batch.append(len(consumed))
     )
 
-    assert report.created == 25
+    assert (report.created, report.rejected) == (25, [])
     assert seen_at_each_batch == [10, 20, 25]
 
 
@@ -242,7 +247,7 @@ def test_a_nir_typed_with_its_key_or_not_is_the_same_member(tmp_path):
 def test_a_database_error_loses_only_the_lines_it_concerns(monkeypatch):
     """Say another writer inserted a NIR between our read and our write."""
     MemberFactory(nir="2850375111034")
-    monkeypatch.setattr(importing, "_known_members", lambda nirs: {})
+    monkeypatch.setattr(importing.MembersImport, "known", lambda self, nirs: {})
 
     report = import_members([HEADER, CAMILLE, HELENE, JEAN_PIERRE])
 
@@ -275,13 +280,39 @@ def test_no_progress_bar_in_a_pipe_or_a_log(tmp_path, monkeypatch):
     assert pipe.getvalue() == ""
 
 
-def test_the_example_in_the_documentation_imports(tmp_path):
+def documented_examples(heading):
+    """The ```csv blocks of one section of docs/formats.md."""
     from django.conf import settings
 
     text = (settings.BASE_DIR / "docs" / "formats.md").read_text()
-    section = text.split("## Members (`assure import_members`)")[1]
-    example = section.split("```csv\n")[1].split("```")[0]
+    section = text.split(f"\n## {heading}")[1].split("\n## ")[0]
+    return [block.split("```")[0] for block in section.split("```csv\n")[1:]]
 
-    output = run(write(tmp_path, example))
 
+def test_the_examples_in_the_documentation_import(tmp_path):
+    """Each example of docs/formats.md imports cleanly, the members first."""
+    members, with_optional_columns = documented_examples("Members (`assure import_members`)")
+    [beneficiaries] = documented_examples("Beneficiaries (`assure import_members --beneficiaries`)")
+    [rights] = documented_examples("Rights periods (`assure import_members --rights`)")
+
+    output = run(write(tmp_path, members))
     assert "3 lines read: 3 created, 0 updated, 0 unchanged, 0 rejected." in output
+    output = run(write(tmp_path, with_optional_columns))
+    assert "3 lines read: 0 created, 3 updated, 0 unchanged, 0 rejected." in output
+    (tmp_path / "beneficiaries.csv").write_text(beneficiaries)
+    (tmp_path / "rights.csv").write_text(rights)
+    output = io.StringIO()
+    call_command(
+        "import_members",
+        f"--beneficiaries={tmp_path / 'beneficiaries.csv'}",
+        f"--rights={tmp_path / 'rights.csv'}",
+        stdout=output,
+    )
+
+    assert "4 lines read: 4 created, 0 updated, 0 unchanged, 0 rejected." in output.getvalue()
+    assert "8 lines read: 8 created, 0 updated, 0 unchanged, 0 rejected." in output.getvalue()
+    camille = Member.objects.get(nir="2850375111034")
+    assert camille.gp_name == "Dr Sophie Lambert"
+    assert camille.iban == "FR7699999000010001234567809"
+    assert [b.first_names for b in camille.beneficiaries.all()] == ["Julien", "Léa Rose", "Hugo"]
+    assert camille.rights_periods.filter(beneficiary=None, end=None).count() == 1

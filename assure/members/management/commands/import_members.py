@@ -1,56 +1,99 @@
 import io
 import os
 import sys
+from contextlib import ExitStack
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from assure.members.importing import EncodingError, HeaderError, check_utf8, import_members
+from assure.members.importing import (
+    BeneficiariesImport,
+    EncodingError,
+    HeaderError,
+    MembersImport,
+    RightsImport,
+    check_utf8,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update members from the fund's registry, a CSV file "
-        "(format in docs/formats.md). Importing the same file twice changes nothing."
+        "Create or update the fund's registry from CSV files (formats in docs/formats.md): "
+        "the members, their beneficiaries, their rights periods, in that order. "
+        "Importing the same files twice changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV file (UTF-8, comma-separated, header row)")
+        parser.add_argument(
+            "file", nargs="?", help="the members file (CSV: UTF-8, comma-separated, header row)"
+        )
+        parser.add_argument("--beneficiaries", metavar="FILE", help="the beneficiaries file")
+        parser.add_argument("--rights", metavar="FILE", help="the rights periods file")
 
-    def handle(self, file, **options):
+    def handle(self, file=None, beneficiaries=None, rights=None, **options):
+        files = [
+            (kind, path, import_class)
+            for kind, path, import_class in (
+                ("members", file, MembersImport),
+                ("beneficiaries", beneficiaries, BeneficiariesImport),
+                ("rights", rights, RightsImport),
+            )
+            if path
+        ]
+        if not files:
+            raise CommandError(
+                "Nothing to import: give the members file, --beneficiaries FILE "
+                "or --rights FILE (or several of them)."
+            )
+        with ExitStack() as stack:
+            # Every file's encoding and header are checked before anything is
+            # written: a bad rights file stops the members import too.
+            imports = []
+            for kind, path, import_class in files:
+                binary = self.open(path, stack)
+                imports.append((kind, path, binary, self.prepare(import_class, path, binary)))
+            for kind, path, binary, csv_import in imports:
+                with ProgressBar(binary, sys.stderr, kind) as on_batch:
+                    report = csv_import.run(on_batch)
+                self.write_report(f"{kind.capitalize()} ({path}):", report)
+
+    def open(self, path, stack):
         try:
-            binary = open(file, "rb")
+            binary = stack.enter_context(open(path, "rb"))
         except OSError as error:
-            raise CommandError(f"Cannot open {file}: {error.strerror}.") from error
-        with binary:
-            try:
-                check_utf8(binary)
-            except EncodingError as error:
-                raise CommandError(str(error)) from error
-            binary.seek(0)
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            with self.progress_bar(binary) as on_batch:
-                try:
-                    report = import_members(text, on_batch=on_batch)
-                except HeaderError as error:
-                    raise CommandError(str(error)) from error
-        for rejection in report.rejected:
-            self.stdout.write(str(rejection))
-        style = self.style.WARNING if report.rejected else self.style.SUCCESS
-        self.stdout.write(style(report.summary()))
+            raise CommandError(f"Cannot open {path}: {error.strerror}.") from error
+        try:
+            check_utf8(binary)
+        except EncodingError as error:
+            raise CommandError(f"{path}: {error}") from error
+        binary.seek(0)
+        return binary
 
-    def progress_bar(self, binary):
-        """A tqdm bar by bytes read when stderr is a terminal, else nothing."""
-        return ProgressBar(binary, sys.stderr)
+    def prepare(self, import_class, path, binary):
+        """The import of one file, its header read (CommandError if it is wrong)."""
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        try:
+            return import_class(text)
+        except HeaderError as error:
+            raise CommandError(f"{path}: {error}") from error
+
+    def write_report(self, title, report):
+        self.stdout.write(title)
+        for rejection in report.rejected:
+            self.stdout.write(f"  {rejection}")
+        style = self.style.WARNING if report.rejected else self.style.SUCCESS
+        self.stdout.write(style(f"  {report.summary()}"))
 
 
 class ProgressBar:
-    def __init__(self, binary, stream):
+    """A tqdm bar by bytes read when the stream is a terminal, else nothing."""
+
+    def __init__(self, binary, stream, description):
         self.binary = binary
         self.bar = None
         if stream.isatty():
             size = os.fstat(binary.fileno()).st_size
-            self.bar = tqdm(total=size, unit="B", unit_scale=True, desc="members", file=stream)
+            self.bar = tqdm(total=size, unit="B", unit_scale=True, desc=description, file=stream)
 
     def __enter__(self):
         return self.update if self.bar else None

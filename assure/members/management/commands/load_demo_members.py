@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assure.members.demo import demo_identities, fictitious_members
-from assure.members.models import Member
+from assure.members.demo import demo_identities, fictitious_coverage, fictitious_members
+from assure.members.models import Beneficiary, Member, RightsPeriod
 
 
 class Command(BaseCommand):
     help = (
-        "Load fictitious members for the demo, if there are no members yet, "
-        "and print three identities to try."
+        "Load fictitious members, with their beneficiaries and rights periods, for the demo, "
+        "if there are no members yet, and print three identities to try."
     )
 
     def handle(self, **options):
@@ -16,8 +16,16 @@ class Command(BaseCommand):
             if Member.objects.exists():
                 self.stdout.write("Members already present: no demo member loaded.")
             else:
-                created = Member.objects.bulk_create(fictitious_members())
-                self.stdout.write(self.style.SUCCESS(f"{len(created)} fictitious members loaded."))
+                members = Member.objects.bulk_create(fictitious_members())
+                beneficiaries, periods = fictitious_coverage(members)
+                Beneficiary.objects.bulk_create(beneficiaries)
+                RightsPeriod.objects.bulk_create(periods)
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{len(members)} fictitious members loaded, with {len(beneficiaries)} "
+                        f"beneficiaries and {len(periods)} rights periods."
+                    )
+                )
         identities = [
             identity
             for identity in demo_identities()

@@ -1,0 +1,54 @@
+"""« Mes informations » in a real Chromium, on a phone and on a wide screen."""
+
+import pytest
+
+from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_member_reaches_their_information_from_the_menu(
+    browser_page, live_server, alice_file, alice_account, width
+):
+    page = browser_page(width=width)
+    sign_in_as(page, alice_account, live_server)
+    page.goto(f"{live_server.url}/accueil/")
+
+    menu = page.get_by_role("navigation", name="Menu principal")
+    link = menu.get_by_role("link", name="Mes informations")
+    assert not link.is_visible()
+    page.locator("summary", has_text="Menu").click()
+    link.click()
+
+    assert page.url == f"{live_server.url}/mes-informations/"
+    assert page.get_by_role("heading", level=1).inner_text() == "Mes informations"
+    main = page.locator("main").inner_text()
+    assert "3 décembre 1984" in main
+    assert "01 99 00 10 01" in main
+    assert "Lucas Martin" in main and "Paul Martin" in main
+    assert "FR76 •••• •••• •••• •••• ••90 189" in main
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    if width == 320:
+        page.screenshot(path="/tmp/mes-informations-320.png", full_page=True)
+
+    page.locator("summary", has_text="Menu").click()
+    assert link.is_visible()
+    assert link.get_attribute("aria-current") == "page"
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_a_member_with_nothing_optional_is_accessible_on_a_phone(
+    browser_page, live_server, bob, django_user_model
+):
+    account = django_user_model.objects.create(username=bob.nir, member=bob)
+    page = browser_page(width=320)
+    sign_in_as(page, account, live_server)
+
+    page.goto(f"{live_server.url}/mes-informations/")
+
+    assert "Aucun ayant droit." in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
