@@ -326,7 +326,13 @@ class SecurityEvent(models.Model):
     DELAYED = "delayed"
     BLOCKED = "blocked"
     PASSWORD_SET = "password_set"
+    PASSWORD_CHANGED = "password_changed"
     SIGN_OUT = "sign_out"
+    SESSIONS_ENDED = "sessions_ended"
+    CONTACT_CHANGED = "contact_changed"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested"
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_CLOSED = "account_closed"
     KINDS = [
         (CODE_ISSUED, "code provisoire envoyé"),
         (SIGN_IN, "connexion réussie"),
@@ -334,7 +340,13 @@ class SecurityEvent(models.Model):
         (DELAYED, "connexion temporisée"),
         (BLOCKED, "compte bloqué"),
         (PASSWORD_SET, "mot de passe choisi"),
+        (PASSWORD_CHANGED, "mot de passe changé"),
         (SIGN_OUT, "déconnexion"),
+        (SESSIONS_ENDED, "toutes les sessions fermées"),
+        (CONTACT_CHANGED, "coordonnées modifiées"),
+        (EMAIL_CHANGE_REQUESTED, "changement d'e-mail demandé"),
+        (EMAIL_CHANGED, "adresse e-mail changée"),
+        (ACCOUNT_CLOSED, "compte en ligne résilié"),
     ]
 
     member = models.ForeignKey(
@@ -347,7 +359,7 @@ class SecurityEvent(models.Model):
     )
     # The NIR as typed (13 characters), kept even when it matches nobody.
     nir = models.CharField(max_length=13, blank=True)
-    kind = models.CharField(max_length=20, choices=KINDS)
+    kind = models.CharField(max_length=30, choices=KINDS)
     detail = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
