@@ -148,3 +148,60 @@ class ChoosePasswordForm(forms.Form):
         confirmation = self.cleaned_data.get("confirmation")
         if password and confirmation and password != confirmation:
             self.add_error("confirmation", "Les deux mots de passe ne sont pas identiques.")
+
+
+def current_password_field(label, required):
+    return forms.CharField(
+        label=label,
+        max_length=MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={
+            "required": required,
+            "max_length": "Le mot de passe saisi est trop long.",
+        },
+    )
+
+
+def confirm_password(form, field, wrong):
+    """Checks the signed-in member's password typed in `field` (see
+    User.confirm_password): a wrong one is an error on the field, a delay or
+    a block an error on the whole form."""
+    password = form.cleaned_data.get(field)
+    if password is None:
+        return False
+    outcome = form.user.confirm_password(password, form.request, wrong=wrong)
+    if outcome is None:
+        return True
+    form.add_error(field if outcome.status == outcome.FAILED else None, outcome.message)
+    return False
+
+
+class ChangePasswordForm(ChoosePasswordForm):
+    """The activation form with the current password first."""
+
+    current_password = current_password_field(
+        "Mot de passe actuel", "Saisissez votre mot de passe actuel."
+    )
+    field_order = ["current_password", "password", "confirmation"]
+
+    def __init__(self, user, request, *args, **kwargs):
+        self.user, self.request = user, request
+        super().__init__(user.member, *args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        right = confirm_password(self, "current_password", "Le mot de passe actuel est incorrect.")
+        if right and self.cleaned_data.get("password") == self.cleaned_data["current_password"]:
+            self.add_error("password", "Choisissez un mot de passe différent de l'actuel.")
+
+
+class CloseAccountForm(forms.Form):
+    password = current_password_field("Mot de passe", "Saisissez votre mot de passe.")
+
+    def __init__(self, user, request, *args, **kwargs):
+        self.user, self.request = user, request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        confirm_password(self, "password", "Le mot de passe est incorrect.")

@@ -63,12 +63,13 @@ class SignIn:
     user: "User | None" = None
     until: "timezone.datetime | None" = None
     failures: int = 0
+    wrong: str = "Le numéro de sécurité sociale ou le code est incorrect."
 
     @property
     def message(self):
         """What the sign-in page says, the same whether the NIR exists or not."""
         if self.status == self.FAILED:
-            message = "Le numéro de sécurité sociale ou le code est incorrect."
+            message = self.wrong
             left = Throttle.FREE_FAILURES - self.failures
             if left == 0:
                 message += " Au prochain essai incorrect, l'accès sera bloqué quelques minutes."
@@ -204,6 +205,80 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "compte"
+
+    def confirm_password(self, password, request, *, wrong="Le mot de passe est incorrect."):
+        """A signed-in member re-typing their password before a sensitive change.
+
+        Returns None when it is right, else the SignIn outcome to show (FAILED,
+        DELAYED or BLOCKED): wrong passwords count on the account's throttle
+        exactly as failed sign-ins do, and no password is checked during a delay.
+        """
+        member = self.member
+        key = Throttle.member_key(member.nir)
+        row = Throttle.for_keys(key).get(key)
+        if row and row.blocked:
+            return SignIn(SignIn.BLOCKED, member=member)
+        if row and row.locked_now:
+            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
+        if self.check_password(password):
+            if row:
+                Throttle.clear(key)
+            return None
+        row = Throttle.hit(key, window=Throttle.WINDOW, schedule=True)
+        detail = "mot de passe de confirmation"
+        SecurityEvent.record(SecurityEvent.SIGN_IN_FAILED, request, member=member, detail=detail)
+        if row.blocked:
+            SecurityEvent.record(SecurityEvent.BLOCKED, request, member=member, detail=detail)
+            return SignIn(SignIn.BLOCKED, member=member)
+        if row.locked_until:
+            SecurityEvent.record(
+                SecurityEvent.DELAYED, request, member=member, detail=f"{row.count} échecs"
+            )
+            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
+        return SignIn(SignIn.FAILED, member=member, failures=row.count, wrong=wrong)
+
+    def change_password(self, password, request, *, not_me=False):
+        """A signed-in member's new password, from "Mes informations" or the
+        "ce n'était pas moi" path (`not_me`: every session is to end).
+
+        Every other session of the member ends at its next request: a session
+        keeps a hash derived from the password, which no longer matches. The
+        caller keeps or ends the current one.
+        """
+        from assure.outbox.models import Email
+
+        member = self.member
+        with transaction.atomic():
+            self.set_password(password)
+            self.save(update_fields=["password"])
+            detail = "ce n'était pas moi" if not_me else "depuis Mes informations"
+            SecurityEvent.record(
+                SecurityEvent.PASSWORD_CHANGED, request, member=member, detail=detail
+            )
+            if not_me:
+                SecurityEvent.record(SecurityEvent.SESSIONS_ENDED, request, member=member)
+            if member.email:
+                context = {"member": member, "sessions_ended": not_me}
+                Email.objects.queue(member.email, "password_changed", context, member=member)
+
+    def close(self, request):
+        """ "Résilier votre compte": the sign-in goes, the member stays.
+
+        The event and the e-mail are kept, tied to the member; the account row
+        (and with it the password) is deleted, and live provisional codes are
+        voided. The member may reopen an account with "Je n'ai pas de code".
+        """
+        from assure.outbox.models import Email
+
+        member = self.member
+        with transaction.atomic():
+            SecurityEvent.record(SecurityEvent.ACCOUNT_CLOSED, request, member=member)
+            if member.email:
+                Email.objects.queue(
+                    member.email, "account_closed", {"member": member}, member=member
+                )
+            ProvisionalCode.objects.filter(member=member).live().update(voided_at=timezone.now())
+            self.delete()
 
 
 class ProvisionalCodeQuerySet(models.QuerySet):

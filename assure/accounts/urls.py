@@ -14,4 +14,9 @@ urlpatterns = [
     path("accueil/", views.home, name="home"),
     path("deconnexion/", views.sign_out, name="sign_out"),
     path("deconnecte/", views.signed_out, name="signed_out"),
+    path("mon-compte/mot-de-passe/", views.change_password, name="change_password"),
+    path("mon-compte/ce-n-etait-pas-moi/", views.not_me, name="not_me"),
+    path("mon-compte/ce-n-etait-pas-moi/fait/", views.not_me_done, name="not_me_done"),
+    path("mon-compte/resilier/", views.close_account, name="close_account"),
+    path("compte-resilie/", views.account_closed, name="account_closed"),
 ]

@@ -3,7 +3,8 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from assure.members.models import Member
 
-from .forms import ChoosePasswordForm, ForgottenCodeForm, RequestCodeForm, SignInForm
+from .forms import (
+    ChangePasswordForm,
+    ChoosePasswordForm,
+    CloseAccountForm,
+    ForgottenCodeForm,
+    RequestCodeForm,
+    SignInForm,
+)
 from .models import CodeRequest, ProvisionalCode, SecurityEvent, SignIn, Throttle, User, client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -185,3 +193,51 @@ def sign_out(request):
 @login_not_required
 def signed_out(request):
     return render(request, "accounts/signed_out.html")
+
+
+@member_required
+def change_password(request, member):
+    form = ChangePasswordForm(request.user, request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.user.change_password(form.cleaned_data["password"], request)
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Votre mot de passe est changé.")
+        return redirect("accounts:home")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@member_required
+def not_me(request, member):
+    form = ChangePasswordForm(request.user, request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.user.change_password(form.cleaned_data["password"], request, not_me=True)
+        logout(request)
+        request.session["not_me_done"] = bool(member.email)
+        return redirect("accounts:not_me_done")
+    return render(request, "accounts/not_me.html", {"form": form})
+
+
+@login_not_required
+def not_me_done(request):
+    if "not_me_done" not in request.session:
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/not_me_done.html", {"emailed": request.session["not_me_done"]})
+
+
+@member_required
+def close_account(request, member):
+    form = CloseAccountForm(request.user, request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.user.close(request)
+        logout(request)
+        request.session["account_closed"] = bool(member.email)
+        return redirect("accounts:account_closed")
+    return render(request, "accounts/close_account.html", {"form": form, "member": member})
+
+
+@login_not_required
+def account_closed(request):
+    if "account_closed" not in request.session:
+        return redirect("portal:home")
+    emailed = request.session["account_closed"]
+    return render(request, "accounts/account_closed.html", {"emailed": emailed})

@@ -76,14 +76,16 @@ def test_it_shows_the_whole_file(alice_file, alice_account, client):
         "Mon médecin traitant",
         "Mes coordonnées bancaires",
         "Complémentaire santé solidaire",
+        "Mon compte en ligne",
     ]
     assert found["Mon identité"] == (
         "Nom Martin Nom de naissance Lefèvre Prénoms Alice Marie "
         f"Date de naissance 3 décembre 1984 Numéro de sécurité sociale {alice_file.formatted_nir}"
     )
     assert found["Mes coordonnées"] == (
-        "Adresse Appartement 4 12 rue des Lilas 76000 Rouen "
-        "Adresse e-mail alice.martin@exemple.test Téléphone 01 99 00 10 01"
+        "Adresse Appartement 4 12 rue des Lilas 76000 Rouen Modifier l'adresse "
+        "Adresse e-mail alice.martin@exemple.test Modifier l'adresse e-mail "
+        "Téléphone 01 99 00 10 01 Modifier le numéro de téléphone"
     )
     rights = found["Ma caisse et mes droits"]
     assert rights.startswith(
@@ -134,7 +136,7 @@ def test_a_member_with_nothing_optional_reads_plain_sentences(bob, client):
     assert "Nom de naissance" not in found["Mon identité"]
     assert found["Mes coordonnées"].endswith(
         "Adresse e-mail Aucune adresse e-mail : vos codes et courriers arrivent par la poste. "
-        "Téléphone Non renseigné"
+        "Modifier l'adresse e-mail Téléphone Non renseigné Modifier le numéro de téléphone"
     )
     assert found["Ma caisse et mes droits"] == (
         "Vous n'avez pas de droits ouverts aujourd'hui. Si vous pensez que c'est une erreur, "
@@ -201,7 +203,7 @@ def test_a_foreign_phone_is_shown_in_international_format(alice, alice_account, 
     alice.save()
     client.force_login(alice_account)
 
-    assert "Téléphone +32 2 234 56 78" in sections(client.get(URL))["Mes coordonnées"]
+    assert "Téléphone +32 2 234 56 78 Modifier" in sections(client.get(URL))["Mes coordonnées"]
 
 
 def test_a_css_that_ended_says_so(alice, alice_account, client):
@@ -322,3 +324,15 @@ def test_it_reads_everything_in_a_fixed_number_of_queries(
     assert [f"Enfant {rank} Martin" in children for rank in range(1, 7)] == [
         rank <= size for rank in range(1, 7)
     ]
+
+
+def test_the_page_leads_to_the_online_account_settings(client, alice_account):
+    client.force_login(alice_account)
+    page = html.unescape(client.get(reverse("information:index")).content.decode())
+    for label, name in [
+        ("Changer mon mot de passe", "accounts:change_password"),
+        ("Une connexion ne vient pas de moi", "accounts:not_me"),
+        ("Résilier mon compte en ligne", "accounts:close_account"),
+    ]:
+        assert label in page
+        assert reverse(name) in page
