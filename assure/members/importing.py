@@ -25,6 +25,7 @@ import runs in constant memory whatever the size of the file.
 import codecs
 import csv
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -298,7 +299,7 @@ def _clean_relationship(value):
         raise InvalidLine(f"lien non valide {value!r} (enfant, conjoint ou autre).") from None
 
 
-class CSVImport:
+class CSVImport(ABC):
     """One CSV file, read as a stream, checked line by line and written in batches.
 
     A subclass names its columns (``columns`` required, ``optional``), the
@@ -414,12 +415,13 @@ class CSVImport:
         """Problems between columns of a record whose columns are each valid."""
         return []
 
+    @abstractmethod
     def key(self, data):
-        raise NotImplementedError
+        """What identifies a record in the file (duplicates are rejected)."""
 
+    @abstractmethod
     def write(self, batch):
         """Create, update or leave alone the records of one batch of valid lines."""
-        raise NotImplementedError
 
     def save(self, to_create, to_update, fields):
         """Insert and update (line, instance) pairs: in bulk, or one by one if the bulk fails."""
