@@ -65,6 +65,36 @@ class SignIn:
     failures: int = 0
     wrong: str = "Le numéro de sécurité sociale ou le code est incorrect."
 
+    @classmethod
+    def refusal(cls, throttle, member=None):
+        """BLOCKED or DELAYED while the account's counter says so, else None:
+        then not even the right password is checked."""
+        if throttle and throttle.blocked:
+            return cls(cls.BLOCKED, member=member)
+        if throttle and throttle.locked_now:
+            return cls(cls.DELAYED, member=member, until=throttle.locked_until)
+        return None
+
+    @classmethod
+    def failure(cls, request, member, nir, *, detail="", **outcome):
+        """Counts a wrong code or password on the account's counter (the CNIL
+        schedule), records it, and says what the member is told."""
+        row = Throttle.hit(Throttle.member_key(nir), window=Throttle.WINDOW, schedule=True)
+        SecurityEvent.record(
+            SecurityEvent.SIGN_IN_FAILED, request, member=member, nir=nir, detail=detail
+        )
+        if row.blocked:
+            SecurityEvent.record(
+                SecurityEvent.BLOCKED, request, member=member, nir=nir, detail=detail
+            )
+            return cls(cls.BLOCKED, member=member)
+        if row.locked_until:
+            SecurityEvent.record(
+                SecurityEvent.DELAYED, request, member=member, nir=nir, detail=f"{row.count} échecs"
+            )
+            return cls(cls.DELAYED, member=member, until=row.locked_until)
+        return cls(cls.FAILED, member=member, failures=row.count, **outcome)
+
     @property
     def message(self):
         """What the sign-in page says, the same whether the NIR exists or not."""
@@ -109,10 +139,8 @@ class MemberUserManager(UserManager):
         account_throttle = throttles.get(account_key)
         if client_key in throttles and throttles[client_key].locked_now:
             return SignIn(SignIn.CLIENT_LIMITED)
-        if account_throttle and account_throttle.blocked:
-            return SignIn(SignIn.BLOCKED)
-        if account_throttle and account_throttle.locked_now:
-            return SignIn(SignIn.DELAYED, until=account_throttle.locked_until)
+        if refusal := SignIn.refusal(account_throttle):
+            return refusal
 
         member, user = self.member_and_account(nir)
         code = ProvisionalCode.find_live(nir, secret) if looks_like_code(secret) else None
@@ -134,17 +162,7 @@ class MemberUserManager(UserManager):
         Throttle.hit(
             client_key, window=timedelta(hours=1), limit=settings.ASSURE_CLIENT_FAILURES_PER_HOUR
         )
-        row = Throttle.hit(account_key, window=Throttle.WINDOW, schedule=True)
-        SecurityEvent.record(SecurityEvent.SIGN_IN_FAILED, request, member=member, nir=nir)
-        if row.blocked:
-            SecurityEvent.record(SecurityEvent.BLOCKED, request, member=member, nir=nir)
-            return SignIn(SignIn.BLOCKED, member=member)
-        if row.locked_until:
-            SecurityEvent.record(
-                SecurityEvent.DELAYED, request, member=member, nir=nir, detail=f"{row.count} échecs"
-            )
-            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
-        return SignIn(SignIn.FAILED, member=member, failures=row.count)
+        return SignIn.failure(request, member, nir)
 
     def member_and_account(self, nir):
         """(member, account) for a NIR, either possibly None, with only the
@@ -216,26 +234,15 @@ class User(AbstractUser):
         member = self.member
         key = Throttle.member_key(member.nir)
         row = Throttle.for_keys(key).get(key)
-        if row and row.blocked:
-            return SignIn(SignIn.BLOCKED, member=member)
-        if row and row.locked_now:
-            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
+        if refusal := SignIn.refusal(row, member):
+            return refusal
         if self.check_password(password):
             if row:
                 Throttle.clear(key)
             return None
-        row = Throttle.hit(key, window=Throttle.WINDOW, schedule=True)
-        detail = "mot de passe de confirmation"
-        SecurityEvent.record(SecurityEvent.SIGN_IN_FAILED, request, member=member, detail=detail)
-        if row.blocked:
-            SecurityEvent.record(SecurityEvent.BLOCKED, request, member=member, detail=detail)
-            return SignIn(SignIn.BLOCKED, member=member)
-        if row.locked_until:
-            SecurityEvent.record(
-                SecurityEvent.DELAYED, request, member=member, detail=f"{row.count} échecs"
-            )
-            return SignIn(SignIn.DELAYED, member=member, until=row.locked_until)
-        return SignIn(SignIn.FAILED, member=member, failures=row.count, wrong=wrong)
+        return SignIn.failure(
+            request, member, member.nir, detail="mot de passe de confirmation", wrong=wrong
+        )
 
     def change_password(self, password, request, *, not_me=False):
         """A signed-in member's new password, from "Mes informations" or the
