@@ -666,6 +666,7 @@ class SeenKeys:
     """
 
     TABLE = "assure_import_seen_keys"
+    ROWS_PER_INSERT = 450  # 2 parameters a row, under SQLite's oldest limit of 999
 
     def __init__(self):
         with connection.cursor() as cursor:
@@ -679,27 +680,55 @@ class SeenKeys:
         with ``message`` formatted with the first line."""
         if not batch:
             return []
-        keys = list({key(data) for _, data in batch})
-        in_list = ", ".join(["%s"] * len(keys))
+        first_line = {}
+        for line, data in batch:
+            first_line.setdefault(key(data), line)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT seen, line FROM {self.TABLE} WHERE seen IN ({in_list})",  # noqa: S608
-                keys,
-            )
-            first_line = dict(cursor.fetchall())
-            kept = []
-            for line, data in batch:
-                seen = key(data)
-                if seen in first_line:
-                    report.rejected.append(Rejection(line, message.format(line=first_line[seen])))
-                    continue
-                first_line[seen] = line
+            first_line.update(self._earlier(cursor, first_line))
+        kept = []
+        for line, data in batch:
+            first = first_line[key(data)]
+            if first == line:
                 kept.append((line, data))
-            cursor.executemany(
-                f"INSERT INTO {self.TABLE} (seen, line) VALUES (%s, %s)",  # noqa: S608
-                [(key(data), line) for line, data in kept],
-            )
+            else:
+                report.rejected.append(Rejection(line, message.format(line=first)))
         return kept
+
+    def _earlier(self, cursor, first_line):
+        """{key: line} of the keys of ``first_line`` met in an earlier batch; the
+        others are recorded with their line."""
+        if connection.vendor == "postgresql":
+            # Insert first, skipping the keys already there: one look-up a key
+            # instead of two; arrays make one parameter of all keys (the driver
+            # would parse a placeholder per key).
+            cursor.execute(
+                f"INSERT INTO {self.TABLE} (seen, line) "  # noqa: S608
+                "SELECT * FROM unnest(%s::varchar[], %s::integer[]) "
+                "ON CONFLICT (seen) DO NOTHING RETURNING seen",
+                [list(first_line), list(first_line.values())],
+            )
+            new = {seen for (seen,) in cursor.fetchall()}
+            known = [seen for seen in first_line if seen not in new]
+            if not known:
+                return {}
+            sql = f"SELECT seen, line FROM {self.TABLE} WHERE seen = ANY(%s)"  # noqa: S608
+            cursor.execute(sql, [known])
+            return dict(cursor.fetchall())
+        keys = list(first_line)
+        in_list = ", ".join(["%s"] * len(keys))
+        sql = f"SELECT seen, line FROM {self.TABLE} WHERE seen IN ({in_list})"  # noqa: S608
+        cursor.execute(sql, keys)
+        earlier = dict(cursor.fetchall())
+        rows = [(seen, line) for seen, line in first_line.items() if seen not in earlier]
+        # Multi-row INSERTs: executemany would run one statement per key.
+        for start in range(0, len(rows), self.ROWS_PER_INSERT):
+            chunk = rows[start : start + self.ROWS_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {self.TABLE} (seen, line) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s)'] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
+        return earlier
 
     def drop(self):
         with connection.cursor() as cursor:

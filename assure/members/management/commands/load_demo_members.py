@@ -3,12 +3,14 @@ from django.db import transaction
 
 from assure.members.demo import demo_identities, fictitious_coverage, fictitious_members
 from assure.members.models import Beneficiary, Member, RightsPeriod
+from assure.payments.demo import load_demo_payments
 
 
 class Command(BaseCommand):
     help = (
         "Load fictitious members, with their beneficiaries and rights periods, for the demo, "
-        "if there are no members yet, and print three identities to try."
+        "if there are no members yet, and their payments of the last months (again: "
+        "nothing changes, unless the day has); print three identities to try."
     )
 
     def handle(self, **options):
@@ -26,6 +28,9 @@ class Command(BaseCommand):
                         f"beneficiaries and {len(periods)} rights periods."
                     )
                 )
+        payments = load_demo_payments()
+        if payments is not None:
+            self.stdout.write(f"Fictitious payments: {payments.summary()}")
         identities = [
             identity
             for identity in demo_identities()
