@@ -248,10 +248,13 @@ class DateField(forms.MultiValueField):
         if missing:
             raise self.error("incomplete", missing)
         month = str(MONTH_NAMES.get(month.lower().rstrip("."), month))
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            bad = [
-                p for p, v in zip(self.PARTS, (day, month, year), strict=True) if not v.isdigit()
-            ]
+        # ASCII digits only: "²" or "①" pass str.isdigit() but not int().
+        bad = [
+            p
+            for p, v in zip(self.PARTS, (day, month, year), strict=True)
+            if not (v.isascii() and v.isdigit())
+        ]
+        if bad:
             raise self.error("invalid", bad)
         if not re.fullmatch(r"\d{4}", year):
             raise self.error("year_digits", ["year"])

@@ -83,6 +83,9 @@ def test_it_names_the_missing_parts(day, month, year, message):
         ("3", "12", "19a4"),
         ("3", "-1", "1984"),
         ("3", "12", "1984.5"),
+        ("²", "12", "1984"),
+        ("3", "①", "1984"),
+        ("3", "12", "¹⁹⁸⁴"),
     ],
 )
 def test_it_refuses_dates_that_do_not_exist(day, month, year):

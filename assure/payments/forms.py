@@ -1,0 +1,128 @@
+"""The filters of « Mes paiements »: a GET form, so that links, bookmarks and
+the back button keep them."""
+
+from django import forms
+from django.utils import timezone
+
+from assure.portal.forms import DateField
+
+from .models import SELF, Payment
+
+
+class PaymentFilterForm(forms.Form):
+    """Period, person and nature of the payments to list.
+
+    `beneficiaries` are the member's own (already fetched): an id that is not
+    among them, whoever it belongs to, is refused with the same message.
+    `filters()` gives the keyword arguments of `PaymentQuerySet.filter_for`.
+    """
+
+    start = DateField(
+        label="Du",
+        subject="la date de début",
+        help_text="Par exemple, 1 9 2025. Laissez vide pour ne pas fixer de début.",
+        required=False,
+    )
+    end = DateField(
+        label="Au",
+        subject="la date de fin",
+        help_text="Par exemple, 31 12 2025. Laissez vide pour aller jusqu'à aujourd'hui.",
+        required=False,
+    )
+    beneficiary = forms.ChoiceField(
+        label="Personne concernée",
+        required=False,
+        error_messages={
+            "invalid_choice": "Choisissez une personne dans la liste.",
+        },
+    )
+    nature = forms.ChoiceField(
+        label="Nature du paiement",
+        required=False,
+        choices=[("", "Toutes les natures"), *Payment.NATURES],
+        error_messages={
+            "invalid_choice": "Choisissez une nature de paiement dans la liste.",
+        },
+    )
+
+    def __init__(self, data, *, member, beneficiaries):
+        super().__init__(data)
+        self.beneficiaries = {str(b.pk): b for b in beneficiaries}
+        self.fields["beneficiary"].choices = [
+            ("", "Toutes les personnes"),
+            (SELF, f"{member.first_name} (vous-même)"),
+            *[(pk, f"{b.first_names} {b.last_name}") for pk, b in self.beneficiaries.items()],
+        ]
+
+    def clean_start(self):
+        return self.not_in_future(self.cleaned_data["start"], "La date de début")
+
+    def clean_end(self):
+        return self.not_in_future(self.cleaned_data["end"], "La date de fin")
+
+    @staticmethod
+    def not_in_future(day, subject):
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(
+                f"{subject} doit être aujourd'hui ou avant : il n'y a pas encore de paiement "
+                "dans le futur."
+            )
+        return day
+
+    def clean_beneficiary(self):
+        value = self.cleaned_data["beneficiary"]
+        if value in ("", SELF):
+            return value or None
+        return self.beneficiaries[value]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La date de fin doit être la même que la date de début ou après.")
+        return data
+
+    def filters(self):
+        """The filters to apply; to be called once the form is valid."""
+        return {
+            "start": self.cleaned_data["start"],
+            "end": self.cleaned_data["end"],
+            "beneficiary": self.cleaned_data["beneficiary"],
+            "nature": self.cleaned_data["nature"],
+        }
+
+    def is_filtered(self):
+        return any(value not in (None, "") for value in self.filters().values())
+
+    def chart_note(self):
+        """What the chart counts, when the filters narrow it, in a sentence
+        ("" without filters); to be called once the form is valid."""
+        data = self.cleaned_data
+        nature = dict(Payment.NATURES).get(data["nature"])
+        person = dict(self.fields["beneficiary"].choices).get(self.data.get("beneficiary"))
+        if data["beneficiary"] is None:
+            person = None
+        counted = " ".join(
+            part
+            for part in (f"« {nature} »" if nature else "", f"pour {person}" if person else "")
+            if part
+        )
+        if counted:
+            return (
+                f"Le graphique ne compte que les paiements {counted} ; "
+                "la période choisie ne le change pas."
+            )
+        if data["start"] or data["end"]:
+            return (
+                "La période choisie ne change pas le graphique : "
+                "il montre toujours les 12 derniers mois."
+            )
+        return ""
+
+    def chart_filters(self):
+        """The filters the monthly chart applies: the person and the nature, not
+        the period (the chart always shows the last 12 months)."""
+        return {
+            "beneficiary": self.cleaned_data["beneficiary"],
+            "nature": self.cleaned_data["nature"],
+        }
