@@ -58,6 +58,8 @@ bench: install-test
 	$(BIN)/python bench/sign_in.py
 	$(BIN)/python bench/enumeration.py
 	$(BIN)/python bench/import_members.py
+	$(BIN)/python bench/import_payments.py
+	$(BIN)/python bench/attestation_pdf.py
 
 clean:
 	rm -rf $(VENV) node_modules assure/static/assure/css var/static

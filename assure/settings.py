@@ -4,6 +4,7 @@ Every knob is an environment variable with a default that runs the demo on
 SQLite. The README lists them all.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -34,14 +35,14 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def read_or_create_secret_key():
-    """A random key kept in var/secret_key, made on first use (mode 0600)."""
-    path = VAR_DIR / "secret_key"
+def read_or_create_secret_key(name="secret_key", make=lambda: secrets.token_urlsafe(50)):
+    """A random key kept in var/<name>, made on first use by `make()` (mode 0600)."""
+    path = VAR_DIR / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
+        key = make()
         tmp = path.with_suffix(f".{os.getpid()}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
     "assure.accounts",
     "assure.outbox",
     "assure.information",
+    "assure.payments",
+    "assure.attestations",
     # Last: Django's widget templates, which assure/portal/templates override.
     "django.forms",
 ]
@@ -246,6 +249,14 @@ ASSURE_CODE_LETTER_DAYS = env_int("ASSURE_CODE_LETTER_DAYS", 30)
 ASSURE_CODES_PER_DAY = env_int("ASSURE_CODES_PER_DAY", 3)
 ASSURE_CLIENT_REQUESTS_PER_HOUR = env_int("ASSURE_CLIENT_REQUESTS_PER_HOUR", 30)
 ASSURE_CLIENT_FAILURES_PER_HOUR = env_int("ASSURE_CLIENT_FAILURES_PER_HOUR", 30)
+
+# Attestations: the Ed25519 key that signs them (base64 of its 32-byte seed;
+# made once into var/attestation_key when not given) and the verifications
+# one client address may make per hour on the public page.
+ASSURE_ATTESTATION_KEY = os.environ.get("ASSURE_ATTESTATION_KEY") or read_or_create_secret_key(
+    "attestation_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+)
+ASSURE_ATTESTATION_CHECKS_PER_HOUR = env_int("ASSURE_ATTESTATION_CHECKS_PER_HOUR", 60)
 
 LOGGING = {
     "version": 1,

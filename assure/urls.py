@@ -5,4 +5,6 @@ urlpatterns = [
     path("", include("assure.accounts.urls")),
     path("", include("assure.outbox.urls")),
     path("", include("assure.information.urls")),
+    path("", include("assure.payments.urls")),
+    path("", include("assure.attestations.urls")),
 ]

@@ -179,7 +179,10 @@ def account_created(request, member):
 @member_required
 def home(request, member):
     sign_ins = member.security_events.filter(kind=SecurityEvent.SIGN_IN)[:5]
-    return render(request, "accounts/home.html", {"member": member, "sign_ins": sign_ins})
+    context = {"member": member, "sign_ins": sign_ins}
+    # The 3 latest payments, newest first, read through the (member, -paid_on, -id) index.
+    context["last_payments"] = member.payments.all()[:3]
+    return render(request, "accounts/home.html", context)
 
 
 def sign_out(request):

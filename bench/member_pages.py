@@ -1,0 +1,231 @@
+"""`make bench`: the member's home and payments pages against a minimal page.
+
+In one run, through `assure serve` over real HTTP on 127.0.0.1, signed-in
+members with a realistic history (a spouse and children, two years of
+payments) ask again and again for:
+1. the floor: the sign-out confirmation page, the smallest page that reads
+   the session, loads the member and renders a template in the member layout;
+2. the home page ("Accueil": greeting, last payments, attestation, sign-ins);
+3. "Mes paiements" (chart of 12 months, list, filters) and its first page
+   filtered by nature.
+Rounds alternate between the pages so each sees the same machine. Reports the
+pages per second, the ratio of each to the floor (target >= 0.7) and latency
+percentiles at `--clients` concurrent connections, into docs/benchmarks.md.
+"""
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from sign_in import django_env, record, serving  # noqa: E402
+
+MEMBERS = 40
+PAGES = {
+    "minimal page (floor)": "/deconnexion/",
+    "home": "/accueil/",
+    "payments": "/mes-paiements/",
+    "payments, filtered": "/mes-paiements/?nature=care",
+}
+
+PREPARE = """
+import datetime, random
+from decimal import Decimal
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from assure.accounts.models import User
+from assure.members.demo import fictitious_members
+from assure.members.models import Beneficiary, Member
+from assure.payments.models import Payment, PaymentLine
+
+rng = random.Random(11)
+today = datetime.date.today()
+Member.objects.bulk_create(fictitious_members(count={members}, seed=7))
+cookies = []
+for number, member in enumerate(Member.objects.order_by("pk")):
+    user = User.objects.create(username=member.nir, member=member, activated_at=timezone.now())
+    children = [
+        Beneficiary.objects.create(
+            member=member, rank=rank, relationship=Beneficiary.CHILD, last_name=member.last_name,
+            first_names=name, birth_date=datetime.date(2015 + rank, 3, 1),
+        )
+        for rank, name in enumerate(["Léa", "Hugo"], start=1)
+    ]
+    lines = []
+    for k in range(150):  # about 6 payments a month over two years
+        paid_on = today - datetime.timedelta(days=rng.randrange(1, 730))
+        payment = Payment.objects.create(
+            member=member, beneficiary=rng.choice([None, None, *children]),
+            reference=f"B{{number:04d}}{{k:05d}}", paid_on=paid_on,
+            nature=rng.choice([Payment.CARE] * 8 + [Payment.DAILY_ALLOWANCE, Payment.OTHER]),
+            amount=Decimal("0"),
+        )
+        total = Decimal("0")
+        for position in range(1, rng.randint(1, 4) + 1):
+            line = PaymentLine(
+                payment=payment, position=position,
+                care_date=paid_on - datetime.timedelta(days=rng.randrange(2, 20)),
+                act="Consultation médecin généraliste", professional="Dr Jeanne Roux",
+                charged=Decimal("30.00"), base=Decimal("30.00"), rate=70,
+                reimbursed=Decimal("21.00"), flat_fee=Decimal("2.00"),
+            )
+            total += line.net
+            lines.append(line)
+        payment.amount = total
+        payment.save(update_fields=["amount"])
+    PaymentLine.objects.bulk_create(lines)
+    client = Client()
+    client.force_login(user)
+    cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+print(settings.SESSION_COOKIE_NAME)
+print("\\n".join(cookies))
+"""
+
+
+def prepare(env):
+    """A fresh database with members, their families and payments; their session cookies."""
+    subprocess.run([sys.executable, "-m", "assure.cli", "migrate", "-v0"], env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PREPARE.format(members=MEMBERS)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    name, values = out[0], out[1:]
+    return [f"{name}={value}" for value in values]
+
+
+class Client(threading.Thread):
+    """GETs one page again and again, as signed-in members (one cookie per request,
+    round robin), on raw sockets so the client spends little of the shared CPU."""
+
+    def __init__(self, port, path, cookies, stop_at):
+        super().__init__(daemon=True)
+        self.port, self.stop_at = port, stop_at
+        self.requests = [
+            (
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+                "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
+            ).encode()
+            for cookie in cookies
+        ]
+        self.latencies, self.errors = [], 0
+
+    def run(self):
+        i = 0
+        while time.perf_counter() < self.stop_at:
+            request = self.requests[i % len(self.requests)]
+            i += 1
+            start = time.perf_counter()
+            with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
+                sock.sendall(request)
+                chunks = []
+                while chunk := sock.recv(65536):
+                    chunks.append(chunk)
+            if b"".join(chunks[:1]).startswith(b"HTTP/1.1 200"):
+                self.latencies.append(time.perf_counter() - start)
+            else:
+                self.errors += 1
+
+
+def page_rate(port, path, cookies, clients, seconds):
+    """(pages per second, latencies in seconds, errors) at `clients` connections."""
+    stop_at = time.perf_counter() + seconds
+    start = time.perf_counter()
+    threads = [Client(port, path, cookies[k::clients], stop_at) for k in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies = [latency for thread in threads for latency in thread.latencies]
+    return (
+        len(latencies) / (time.perf_counter() - start),
+        latencies,
+        sum(thread.errors for thread in threads),
+    )
+
+
+def percentile(values, fraction):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * fraction))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6, help="each page, each round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    rates = {name: [] for name in PAGES}
+    latencies = {name: [] for name in PAGES}
+    errors = 0
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = django_env(var_dir)
+        cookies = prepare(env)
+        with serving(env, args.workers) as port:
+            for path in PAGES.values():  # warm-up: imports, templates, connections
+                page_rate(port, path, cookies, args.clients, 1)
+            for _ in range(args.rounds):
+                for name, path in PAGES.items():
+                    rate, round_latencies, round_errors = page_rate(
+                        port, path, cookies, args.clients, args.seconds
+                    )
+                    rates[name].append(rate)
+                    latencies[name] += round_latencies
+                    errors += round_errors
+                floor = rates["minimal page (floor)"][-1]
+                print(
+                    "  round: "
+                    + ", ".join(f"{name} {rates[name][-1]:.0f}/s" for name in PAGES)
+                    + f" (floor {floor:.0f}/s)"
+                )
+    database = (
+        "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
+    floor_rates = rates["minimal page (floor)"]
+    lines = [
+        f"`assure serve` ({args.workers} workers), {args.clients} concurrent connections, "
+        f"{database}, {MEMBERS} signed-in members each with 2 children and 150 payments "
+        f"(1–4 lines each) over two years; {args.rounds} alternating rounds of "
+        f"{args.seconds:g} s per page.",
+        "",
+        "| page | pages/s | ratio to the floor | p50 | p99 |",
+        "|---|---|---|---|---|",
+    ]
+    ratios = {}
+    for name, path in PAGES.items():
+        ratio = statistics.median(r / f for r, f in zip(rates[name], floor_rates, strict=True))
+        ratios[name] = ratio
+        lines.append(
+            f"| {name} `{path}` | {statistics.median(rates[name]):.0f} | "
+            f"{ratio:.2f} | {percentile(latencies[name], 0.50) * 1000:.1f} ms | "
+            f"{percentile(latencies[name], 0.99) * 1000:.1f} ms |"
+        )
+    lowest = min(ratio for name, ratio in ratios.items() if name != "minimal page (floor)")
+    lines += ["", f"Lowest ratio: **{lowest:.2f}** (target >= 0.7); {errors} errors."]
+    print("\n".join(lines))
+    if not args.no_write:
+        record(f"Member pages vs a minimal page ({database})", lines)
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
