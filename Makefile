@@ -60,6 +60,8 @@ bench: install-test
 	$(BIN)/python bench/import_members.py
 	$(BIN)/python bench/import_payments.py
 	$(BIN)/python bench/attestation_pdf.py
+	$(BIN)/python bench/member_pages.py
+	scripts/with-postgres $(BIN)/python bench/payments_scale.py
 
 clean:
 	rm -rf $(VENV) node_modules assure/static/assure/css var/static

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assure.members.models import Member
+from assure.payments.models import Payment
 
 from .forms import (
     ChangePasswordForm,
@@ -27,13 +28,28 @@ ACTIVATION_MINUTES = 15
 
 
 def member_required(view):
-    """Member pages: the signed-in user must be a member (agents get a 404)."""
+    """Member pages: the signed-in user must be a member (agents get a 404).
+
+    The member is read with hand-written SQL: `request.user.member` builds its
+    query with the ORM, about 0.4 ms on every member page against 0.2 ms
+    (bench/member_pages.py). The user then holds it, so `request.user.member`
+    costs no further query.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.member_id is None:
+        user = request.user
+        if user.member_id is None:
             raise Http404
-        return view(request, request.user.member, *args, **kwargs)
+        members = Member.objects.raw(
+            f"SELECT * FROM {Member._meta.db_table} WHERE id = %s",  # noqa: S608
+            [user.member_id],
+        )
+        member = next(iter(members), None)
+        if member is None:
+            raise Http404
+        user.member = member
+        return view(request, member, *args, **kwargs)
 
     return wrapper
 
@@ -178,10 +194,18 @@ def account_created(request, member):
 
 @member_required
 def home(request, member):
-    sign_ins = member.security_events.filter(kind=SecurityEvent.SIGN_IN)[:5]
-    context = {"member": member, "sign_ins": sign_ins}
-    # The 3 latest payments, newest first, read through the (member, -paid_on, -id) index.
-    context["last_payments"] = member.payments.all()[:3]
+    # Both read with hand-written SQL (see member_required), through their
+    # (member, kind, -created_at) and (member, -paid_on, -id) indexes.
+    sign_ins = SecurityEvent.objects.raw(
+        f"SELECT * FROM {SecurityEvent._meta.db_table} "  # noqa: S608
+        "WHERE member_id = %s AND kind = %s ORDER BY created_at DESC LIMIT 5",
+        [member.pk, SecurityEvent.SIGN_IN],
+    )
+    context = {
+        "member": member,
+        "sign_ins": list(sign_ins),
+        "last_payments": Payment.objects.newest(member, 3),
+    }
     return render(request, "accounts/home.html", context)
 
 

@@ -14,7 +14,8 @@ class PaymentFilterForm(forms.Form):
 
     `beneficiaries` are the member's own (already fetched): an id that is not
     among them, whoever it belongs to, is refused with the same message.
-    `filters()` gives the keyword arguments of `PaymentQuerySet.filter_for`.
+    `filters()` gives the keyword arguments of `PaymentQuerySet.listing` (see
+    `sql_filters` in models.py).
     """
 
     start = DateField(

@@ -3,44 +3,72 @@ import datetime
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from assure.accounts.views import member_required
 
 from .chart import MonthlyChart
 from .forms import PaymentFilterForm
-from .models import add_months, month_start
+from .models import Payment, add_months, beneficiaries_of, month_start
 from .statement import statement_pdf
-from .templatetags.payments import kept_query
+from .templatetags.payments import kept_query, pagination
 
 PER_PAGE = 20
+
+
+class Links:
+    """The links of « Mes paiements » to a payment and to a statement, written
+    from one `reverse()`: it costs 0.03 ms, and the page has some 35 links.
+    They follow the patterns of urls.py (tests compare them with `reverse()`).
+    `query` (the list's filters) is kept on the links to a payment."""
+
+    def __init__(self, query=""):
+        self.index = reverse("payments:index")
+        self.query = query
+
+    def detail(self, payment):
+        return f"{self.index}{payment.pk}/{self.query}"
+
+    def statement(self, month):
+        return f"{self.index}releves/{month.year:04d}-{month.month:02d}/"
 
 
 @member_required
 def index(request, member):
     this_month = month_start(timezone.localdate())
-    form = PaymentFilterForm(
-        request.GET, member=member, beneficiaries=list(member.beneficiaries.all())
-    )
+    beneficiaries = beneficiaries_of(member)
+    form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries)
     valid = form.is_valid()
     # The 12 months before this one (statements) and this one: totals by month.
-    months = member.payments.monthly_totals(
-        add_months(this_month, -12), 13, **(form.chart_filters() if valid else {})
+    months = Payment.objects.monthly_totals(
+        member, add_months(this_month, -12), 13, **(form.chart_filters() if valid else {})
     )
+    filters = kept_query(request.GET, drop=("page",))
     context = {
         "member": member,
         "form": form,
+        "filtered": bool(filters),
+        "links": Links(kept_query(request.GET)),
         "statement_months": [month for month, _, count in reversed(months[:-1]) if count],
-        "list_query": kept_query(request.GET),
-        "filtered": bool(kept_query(request.GET, drop=("page",))),
+        "page": None,
+        "chart": None,
     }
     if valid:
-        payments = member.payments.filter_for(**form.filters()).select_related("beneficiary")
+        payments = Payment.objects.listing(member, beneficiaries, **form.filters())
         # Not a number: the first page; beyond the last: the last (Django's get_page).
-        context["page"] = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
-        context["chart"] = MonthlyChart([(month, total) for month, total, _ in months[1:]])
-    return render(request, "payments/index.html", context)
+        page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
+        context |= {
+            "page": page,
+            "pagination": pagination(page, request.path, filters),
+            "chart": MonthlyChart([(month, total) for month, total, _ in months[1:]]),
+            "chart_note": form.chart_note(),
+        }
+    # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
+    content = render_to_string("payments/index.jinja", context, using="jinja2")
+    return render(request, "payments/index.html", {"form": form, "content": mark_safe(content)})  # noqa: S308
 
 
 @member_required

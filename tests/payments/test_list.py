@@ -9,6 +9,7 @@ from django.urls import reverse
 from assure.accounts.models import User
 from assure.payments.models import Payment
 from assure.payments.templatetags.payments import euros, page_numbers
+from assure.payments.views import Links
 from tests.conftest import text
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import list_rows, main_text, pay
@@ -280,3 +281,56 @@ def test_another_members_payments_never_count(client, alice, bob):
     assert "Aucun paiement pour le moment." in main_text(response)
     assert "999,00" not in main_text(response)
     assert "/mes-paiements/releves/" not in response.content.decode()
+
+
+def test_the_list_reads_each_payment_as_the_orm_does(alice, lucas, django_assert_num_queries):
+    pay(alice, days_before(1), amount="1234.56", beneficiary=lucas)
+    pay(alice, days_before(2), amount="7.10", nature=Payment.DAILY_ALLOWANCE)
+    pay(alice, days_before(3), amount="0.05")
+    pay(MemberFactory(), days_before(1), amount="99.99")
+
+    with django_assert_num_queries(1):
+        listed = Payment.objects.listing(alice, [lucas])[0:20]
+        names = [payment.beneficiary_name(alice) for payment in listed]
+
+    fields = [field.attname for field in Payment._meta.concrete_fields]
+    expected = Payment.objects.filter(member=alice).order_by("-paid_on", "-id")
+    assert [[getattr(p, f) for f in fields] for p in listed] == [
+        [getattr(p, f) for f in fields] for p in expected
+    ]
+    assert [str(payment.amount) for payment in listed] == ["1234.56", "7.10", "0.05"]
+    assert names == ["Lucas Martin", "Alice (vous-même)", "Alice (vous-même)"]
+
+
+def test_the_links_written_without_reverse_are_those_of_reverse(alice):
+    payment = pay(alice, days_before(1))
+    links = Links("?nature=care")
+
+    assert links.index == reverse("payments:index")
+    assert links.detail(payment) == reverse("payments:detail", args=[payment.pk]) + "?nature=care"
+    for month in (datetime.date(2026, 2, 1), datetime.date(2025, 11, 1)):
+        assert links.statement(month) == reverse(
+            "payments:statement", args=[month.year, month.month]
+        )
+
+
+def test_names_from_the_data_are_escaped(signed_in, alice):
+    alice.first_names = "<b>Alice"
+    alice.save()
+    child = alice.beneficiaries.create(
+        rank=1,
+        relationship="child",
+        last_name="Martin & fils",
+        first_names='<script>alert("x")</script>',
+        birth_date=datetime.date(2015, 1, 1),
+    )
+    pay(alice, days_before(1), beneficiary=child)
+    pay(alice, days_before(2))
+
+    page = signed_in.get(URL).content.decode()
+
+    assert "<script>" not in page and "<b>" not in page
+    assert "pour &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Martin &amp; fils</span>" in page
+    assert "pour &lt;b&gt;Alice (vous-même)</span>" in page
+    assert '<option value="self">&lt;b&gt;Alice (vous-même)</option>' in page
+    assert f'<option value="{child.pk}">&lt;script&gt;' in page

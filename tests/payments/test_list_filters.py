@@ -5,12 +5,12 @@ import re
 
 import pytest
 from django.http import QueryDict
+from django.template import engines
 from django.test.html import parse_html
 
 from assure.members.models import Beneficiary
 from assure.payments.forms import PaymentFilterForm
 from assure.payments.models import Payment
-from assure.payments.templatetags.payments import date_field, select_field
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import error_summary, field_errors, list_rows, main_text, pay
 
@@ -195,7 +195,7 @@ def test_the_form_offers_the_member_and_each_beneficiary(signed_in, payments, lu
     assert f'<option value="{paul.pk}">Paul Martin</option>' in page
     assert '<option value="" selected>Toutes les natures</option>' in page
     for value, label in Payment.NATURES:
-        assert f'<option value="{value}">{label}</option>'.replace("'", "&#x27;") in page
+        assert f'<option value="{value}">{label}</option>'.replace("'", "&#39;") in page
 
 
 def test_the_form_is_a_get_form(signed_in):
@@ -333,18 +333,20 @@ def test_the_chart_is_left_out_while_the_filters_are_wrong(signed_in, payments):
     ],
 )
 def test_the_filter_fields_are_written_as_the_form_renderer_writes_them(alice, lucas, query):
-    """The page writes its fields in Python, for speed: the markup must stay
-    the project's (portal/forms.py and its templates)."""
+    """The page writes its fields with Jinja2 macros, for speed: the markup must
+    stay the project's (portal/forms.py and its templates)."""
     form = PaymentFilterForm(
         QueryDict(query.replace("LUCAS", str(lucas.pk))),
         member=alice,
         beneficiaries=[lucas],
     )
     form.is_valid()
-    for name, tag in [
-        ("start", date_field),
-        ("end", date_field),
-        ("beneficiary", select_field),
-        ("nature", select_field),
+    macros = engines["jinja2"].env.get_template("payments/_fields.jinja").module
+    for name, macro in [
+        ("start", macros.date_field),
+        ("end", macros.date_field),
+        ("beneficiary", macros.select_field),
+        ("nature", macros.select_field),
     ]:
-        assert parse_html(tag(form[name])) == parse_html(str(form[name].as_field_group())), name
+        written = str(macro(form[name]))
+        assert parse_html(written) == parse_html(str(form[name].as_field_group())), name

@@ -1,6 +1,7 @@
 """The member home's « Mes derniers paiements »: the 3 latest, and a way to all of them."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,6 +77,6 @@ def test_the_home_reads_a_fixed_number_of_queries(signed_in, alice):
 
     assert len(full) == len(empty)
     # One query reads the payments, 3 of them, through the member.
-    [payments] = [sql for sql in full if '"payments_payment"' in sql]
-    assert payments.endswith("LIMIT 3")
-    assert f'"payments_payment"."member_id" = {alice.pk}' in payments
+    [payments] = [sql for sql in full if "payments_payment" in sql]
+    assert re.search(r"\bLIMIT 3\b", payments)
+    assert re.search(rf"\bWHERE member_id = {alice.pk}\b", payments)
