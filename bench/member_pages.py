@@ -15,12 +15,10 @@ percentiles at `--clients` concurrent connections, into docs/benchmarks.md.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from sign_in import django_env, record, serving  # noqa: E402
+from sign_in import RawClient, django_env, record, serving  # noqa: E402
 
 MEMBERS = 40
 PAGES = {
@@ -109,44 +107,24 @@ def prepare(env):
     return [f"{name}={value}" for value in values]
 
 
-class Client(threading.Thread):
-    """GETs one page again and again, as signed-in members (one cookie per request,
-    round robin), on raw sockets so the client spends little of the shared CPU."""
-
-    def __init__(self, port, path, cookies, stop_at):
-        super().__init__(daemon=True)
-        self.port, self.stop_at = port, stop_at
-        self.requests = [
-            (
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
-                "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
-            ).encode()
-            for cookie in cookies
-        ]
-        self.latencies, self.errors = [], 0
-
-    def run(self):
-        i = 0
-        while time.perf_counter() < self.stop_at:
-            request = self.requests[i % len(self.requests)]
-            i += 1
-            start = time.perf_counter()
-            with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
-                sock.sendall(request)
-                chunks = []
-                while chunk := sock.recv(65536):
-                    chunks.append(chunk)
-            if b"".join(chunks[:1]).startswith(b"HTTP/1.1 200"):
-                self.latencies.append(time.perf_counter() - start)
-            else:
-                self.errors += 1
+def page_client(port, path, cookies, stop_at):
+    """GETs one page again and again as signed-in members (one cookie per request,
+    round robin); a 200 is a success."""
+    requests = [
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+            "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
+        ).encode()
+        for cookie in cookies
+    ]
+    return RawClient(port, requests, stop_at, lambda head: head.startswith(b"HTTP/1.1 200"))
 
 
 def page_rate(port, path, cookies, clients, seconds):
     """(pages per second, latencies in seconds, errors) at `clients` connections."""
     stop_at = time.perf_counter() + seconds
     start = time.perf_counter()
-    threads = [Client(port, path, cookies[k::clients], stop_at) for k in range(clients)]
+    threads = [page_client(port, path, cookies[k::clients], stop_at) for k in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

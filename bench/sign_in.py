@@ -107,19 +107,18 @@ def raw_argon2_rate(encoded, processes, seconds):
     return counter.value / (time.perf_counter() - start)
 
 
-class Client(threading.Thread):
-    """Signs in again and again, as a browser would: CSRF cookie + token, POST.
+class RawClient(threading.Thread):
+    """Sends prepared requests in turn until `stop_at`, counting the answers
+    `ok(head)` accepts (with their latencies) and the others (errors).
 
     Requests are prepared once and sent on raw sockets, so that the client
     spends little CPU (the server runs on the same cores): per request it
     connects, sends the bytes, reads the answer until the server closes.
     """
 
-    def __init__(self, port, nirs, stop_at):
+    def __init__(self, port, requests, stop_at, ok):
         super().__init__(daemon=True)
-        self.port, self.stop_at = port, stop_at
-        cookie, token = csrf(port)
-        self.requests = [sign_in_request(port, cookie, token, nir) for nir in nirs]
+        self.port, self.requests, self.stop_at, self.ok = port, requests, stop_at, ok
         self.latencies, self.errors = [], 0
 
     def run(self):
@@ -133,11 +132,21 @@ class Client(threading.Thread):
                 chunks = []
                 while chunk := sock.recv(65536):
                     chunks.append(chunk)
-            head = b"".join(chunks).split(b"\r\n\r\n", 1)[0]
-            if head.startswith(b"HTTP/1.1 302") and b"\r\nLocation: /accueil/\r\n" in head:
+            if self.ok(b"".join(chunks).split(b"\r\n\r\n", 1)[0]):
                 self.latencies.append(time.perf_counter() - start)
             else:
                 self.errors += 1
+
+
+def signed_in(head):
+    return head.startswith(b"HTTP/1.1 302") and b"\r\nLocation: /accueil/\r\n" in head
+
+
+def sign_in_client(port, nirs, stop_at):
+    """Signs in again and again, as a browser would: CSRF cookie + token, POST."""
+    cookie, token = csrf(port)
+    requests = [sign_in_request(port, cookie, token, nir) for nir in nirs]
+    return RawClient(port, requests, stop_at, signed_in)
 
 
 def csrf(port):
@@ -176,7 +185,7 @@ def serving(env, workers):
 def sign_in_rate(port, nirs, clients, seconds):
     stop_at = time.perf_counter() + seconds
     start, cpu = time.perf_counter(), time.process_time()
-    threads = [Client(port, nirs[k::clients], stop_at) for k in range(clients)]
+    threads = [sign_in_client(port, nirs[k::clients], stop_at) for k in range(clients)]
     for t in threads:
         t.start()
     for t in threads:

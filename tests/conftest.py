@@ -69,6 +69,21 @@ def claire(db):
 
 
 @pytest.fixture
+def alice_account(alice):
+    """Alice's online account, active (no password needed: tests sign in with force_login)."""
+    from django.utils import timezone
+
+    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
+
+
+@pytest.fixture
+def signed_in(client, alice_account):
+    """The test client, signed in as Alice."""
+    client.force_login(alice_account)
+    return client
+
+
+@pytest.fixture
 def issue_code():
     """Issues a code and returns it as the member would type it."""
 

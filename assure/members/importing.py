@@ -700,7 +700,7 @@ class SeenKeys:
         if connection.vendor == "postgresql":
             # Insert first, skipping the keys already there: one look-up a key
             # instead of two; arrays make one parameter of all keys (the driver
-            # would parse a placeholder per key).
+            # would parse a parameter marker per key).
             cursor.execute(
                 f"INSERT INTO {self.TABLE} (seen, line) "  # noqa: S608
                 "SELECT * FROM unnest(%s::varchar[], %s::integer[]) "

@@ -734,13 +734,13 @@ def _insert_payments(payments):
             )
             return dict(_select_in(Payment, ("reference", "pk"), "reference", [r[0] for r in rows]))
         ids = {}
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        markers = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = connection.ops.bulk_batch_size(fields, payments)
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join([placeholders] * len(chunk))} "
+                f"VALUES {', '.join([markers] * len(chunk))} "
                 f"RETURNING {pk}, {quote(fields[0].column)}",
                 [value for row in chunk for value in row],
             )
@@ -790,9 +790,9 @@ def _insert_lines(rows):
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * (len(LINE_FIELDS) + 1))
+            markers = ", ".join(["%s"] * (len(LINE_FIELDS) + 1))
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                f"INSERT INTO {table} ({columns}) VALUES ({markers})",  # noqa: S608
                 rows,
             )
 

@@ -4,10 +4,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
 from pypdf import PdfReader
 
-from assure.accounts.models import User
 from assure.members.models import Beneficiary, RightsPeriod
 from assure.payments.models import Payment
 from tests.payments.factories import PaymentFactory, PaymentLineFactory
@@ -26,17 +24,6 @@ def today(request):
         return
     with time_machine.travel(NOW, tick=False):
         yield TODAY
-
-
-@pytest.fixture
-def account(alice):
-    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
-
-
-@pytest.fixture
-def signed_in(client, account):
-    client.force_login(account)
-    return client
 
 
 def add_rights(member, start, end=None, beneficiary=None, regime="Régime général", fund=FUND):

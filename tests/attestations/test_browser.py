@@ -33,11 +33,11 @@ def other_character(code, index):
 
 @pytest.mark.parametrize("width", [320, 1280])
 def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out(
-    browser_page, live_server, family, account, width, tmp_path
+    browser_page, live_server, family, alice_account, width, tmp_path
 ):
     with override_settings(ASSURE_PUBLIC_URL=live_server.url):
         member_page = browser_page(width=width)
-        sign_in_as(member_page, account, live_server)
+        sign_in_as(member_page, alice_account, live_server)
         member_page.goto(f"{live_server.url}/accueil/")
         check(member_page, width)
 
@@ -129,7 +129,7 @@ def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out
 
 
 def test_the_daily_allowances_attestation_on_a_phone(
-    browser_page, live_server, alice, account, tmp_path
+    browser_page, live_server, alice, alice_account, tmp_path
 ):
     daily_allowance(
         alice,
@@ -139,7 +139,7 @@ def test_the_daily_allowances_attestation_on_a_phone(
         datetime.date(2026, 2, 3),
     )
     page = browser_page(width=320)
-    sign_in_as(page, account, live_server)
+    sign_in_as(page, alice_account, live_server)
     page.goto(f"{live_server.url}/mes-attestations/")
     page.get_by_role("link", name="Choisir la période").click()
     check(page, 320)

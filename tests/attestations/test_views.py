@@ -56,7 +56,7 @@ def test_the_pages_are_for_signed_in_members_only(client, db):
     assert client.get(INDEX).status_code == 404
 
 
-def test_one_click_from_home_gives_the_attestation_de_droits(signed_in, family, account):
+def test_one_click_from_home_gives_the_attestation_de_droits(signed_in, family, alice_account):
     home = text(signed_in.get("/accueil/"))
     assert f'<form method="post" action="{RIGHTS}" novalidate>' in home
     assert "Télécharger mon attestation de droits</button>" in home
@@ -69,7 +69,7 @@ def test_one_click_from_home_gives_the_attestation_de_droits(signed_in, family, 
     assert response["Content-Disposition"] == (
         f'attachment; filename="attestation-de-droits-2026-03-15-{attestation.code[:5]}.pdf"'
     )
-    assert attestation.member == family and attestation.requested_by == account
+    assert attestation.member == family and attestation.requested_by == alice_account
     assert attestation.kind == Attestation.RIGHTS
     content, reader = pdf_text(response.content)
     assert len(reader.pages) == 1 and attestation.display_code in content

@@ -1,18 +1,11 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
-from assure.accounts.models import User
 from assure.members.models import Beneficiary, RightsPeriod
 
 TODAY = datetime.date(2026, 3, 15)
 IBAN = "FR7630006000011234567890189"
-
-
-@pytest.fixture
-def alice_account(alice):
-    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
 
 
 @pytest.fixture

@@ -18,12 +18,6 @@ GOOD_ADDRESS = {
 }
 
 
-@pytest.fixture
-def signed_in(client, alice_account):
-    client.force_login(alice_account)
-    return client
-
-
 def page_text(response):
     return html.unescape(response.content.decode())
 

@@ -28,12 +28,6 @@ def now():
         yield traveller
 
 
-@pytest.fixture
-def signed_in(client, alice_account):
-    client.force_login(alice_account)
-    return client
-
-
 def text(response):
     return html.unescape(response.content.decode())
 

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from assure.accounts.models import User
 from assure.members.models import Beneficiary
 from assure.payments.models import Payment
 from tests.payments.factories import PaymentFactory, PaymentLineFactory
@@ -25,17 +24,6 @@ def today(request):
     moment = datetime.datetime(2026, 3, 15, 10, tzinfo=datetime.UTC)
     with time_machine.travel(moment, tick=False):
         yield TODAY
-
-
-@pytest.fixture
-def alice_account(alice):
-    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
-
-
-@pytest.fixture
-def signed_in(client, alice_account):
-    client.force_login(alice_account)
-    return client
 
 
 @pytest.fixture

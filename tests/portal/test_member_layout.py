@@ -2,17 +2,10 @@
 JavaScript, signing out is one button away, all of it usable at 320 px."""
 
 import pytest
-from django.utils import timezone
 
-from assure.accounts.models import User
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def alice_account(alice):
-    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
 
 
 @pytest.mark.parametrize("width", [320, 1280])

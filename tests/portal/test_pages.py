@@ -6,19 +6,11 @@ from django.contrib.messages.storage.base import Message
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django.views.defaults import server_error
-
-from assure.accounts.models import User
 
 
 def text(response):
     return response.content.decode()
-
-
-@pytest.fixture
-def alice_account(alice):
-    return User.objects.create(username=alice.nir, member=alice, activated_at=timezone.now())
 
 
 def test_the_home_page_leads_to_creating_an_account_or_signing_in(client, db):
