@@ -345,15 +345,19 @@ class CSVImport(ABC):
         seen = SeenKeys()
         try:
             for batch in self.batches():
-                batch = seen.first_occurrences(batch, self.key, self.duplicate, self.report)
-                if batch:
-                    self.write(batch)
+                self.write_batch(batch, seen)
                 if on_batch:
                     on_batch(self.report)
         finally:
             seen.drop()
         self.report.rejected.sort(key=lambda rejection: rejection.line)
         return self.report
+
+    def write_batch(self, batch, seen):
+        """Leave out the keys met before (reported), write the rest."""
+        batch = seen.first_occurrences(batch, self.key, self.duplicate, self.report)
+        if batch:
+            self.write(batch)
 
     def batches(self):
         """Lists of (line number, cleaned values) of at most batch_size valid lines.

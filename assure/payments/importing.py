@@ -38,7 +38,6 @@ from assure.members.importing import (
     ImportReport,
     InvalidLine,
     Rejection,
-    SeenKeys,
     _clean_date,
     _clean_nir,
     _clean_optional_date,
@@ -295,19 +294,6 @@ class PaymentsImport(CSVImport):
         ]
         self.line_cleaners = [(name, positions[name], CLEANERS[name]) for name in LINE_COLUMNS]
 
-    def run(self, on_batch=None):
-        """Import the rows after the header; ``on_batch(report)`` after each batch written."""
-        seen = SeenKeys()
-        try:
-            for batch in self.checked_batches():
-                self.write_batch(batch, seen)
-                if on_batch:
-                    on_batch(self.report)
-        finally:
-            seen.drop()
-        self.report.rejected.sort(key=lambda rejection: rejection.line)
-        return self.report
-
     def batches(self):
         """Lists of complete payments (PaymentRows) of about batch_size lines in all.
 
@@ -348,18 +334,13 @@ class PaymentsImport(CSVImport):
             batch.append(current)
         yield batch
 
-    def checked_batches(self):
-        """The batches, each payment cleaned and checked (``clean_payment``)."""
-        for batch in self.batches():
-            for payment in batch:
-                self.clean_payment(payment)
-            yield batch
-
     def key(self, payment):
         return payment.reference
 
     def write_batch(self, batch, seen):
         """Check for duplicates, write the valid payments of a batch, then report."""
+        for payment in batch:
+            self.clean_payment(payment)
         report = self.report
         report.read += batch.read
         report.payments += len(batch)
