@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "assure.information",
     "assure.payments",
     "assure.attestations",
+    "assure.geography",
+    "assure.places",
     # Last: Django's widget templates, which assure/portal/templates override.
     "django.forms",
 ]

@@ -1,16 +1,19 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assure.geography.demo import load_demo_communes
 from assure.members.demo import demo_identities, fictitious_coverage, fictitious_members
 from assure.members.models import Beneficiary, Member, RightsPeriod
 from assure.payments.demo import load_demo_payments
+from assure.places.demo import load_demo_places
 
 
 class Command(BaseCommand):
     help = (
         "Load fictitious members, with their beneficiaries and rights periods, for the demo, "
         "if there are no members yet, and their payments of the last months (again: "
-        "nothing changes, unless the day has); print three identities to try."
+        "nothing changes, unless the day has), the fund's fictitious reception points and "
+        "kiosks; print three identities to try."
     )
 
     def handle(self, **options):
@@ -28,9 +31,17 @@ class Command(BaseCommand):
                         f"beneficiaries and {len(periods)} rights periods."
                     )
                 )
+        communes = load_demo_communes()
+        if communes:
+            self.stdout.write(f"{communes} real communes loaded, with their postcodes.")
         payments = load_demo_payments()
         if payments is not None:
             self.stdout.write(f"Fictitious payments: {payments.summary()}")
+        places = load_demo_places()
+        if places is None:
+            self.stdout.write("Places of the fund already present: no demo place loaded.")
+        else:
+            self.stdout.write(f"Fictitious reception points and kiosks: {places.summary()}")
         identities = [
             identity
             for identity in demo_identities()

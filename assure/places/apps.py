@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "assure.places"
+    verbose_name = "Points d'accueil et bornes"
