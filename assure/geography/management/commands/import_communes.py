@@ -1,14 +1,15 @@
-import io
 import sys
-
-from django.core.management.base import BaseCommand, CommandError
+from contextlib import ExitStack
 
 from assure.geography.importing import CommunesImport
-from assure.members.importing import EncodingError, HeaderError, check_utf8
+from assure.members.management.commands.import_members import Command as ImportCommand
 from assure.members.management.commands.import_members import ProgressBar
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
+    """Reuses the members import's opening, checks and report (``open``, ``prepare``,
+    ``write_report``)."""
+
     help = (
         "Create or update the French communes and their postcodes from La Poste's "
         "« base officielle des codes postaux » with coordinates (data.gouv.fr; format in "
@@ -19,25 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the communes file (CSV: UTF-8, `,` or `;`, header row)")
 
     def handle(self, file, **options):
-        try:
-            binary = open(file, "rb")  # noqa: SIM115 (closed below)
-        except OSError as error:
-            raise CommandError(f"Cannot open {file}: {error.strerror}.") from error
-        with binary:
-            try:
-                check_utf8(binary)
-            except EncodingError as error:
-                raise CommandError(f"{file}: {error}") from error
-            binary.seek(0)
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            try:
-                communes_import = CommunesImport(text)
-            except HeaderError as error:
-                raise CommandError(f"{file}: {error}") from error
-            with ProgressBar(binary, sys.stderr, "communes") as on_batch:
+        with ExitStack() as stack:
+            text = self.open(file, stack)
+            communes_import = self.prepare(CommunesImport, file, text)
+            with ProgressBar(text.buffer, sys.stderr, "communes") as on_batch:
                 report = communes_import.run(on_batch)
-        self.stdout.write(f"Communes ({file}):")
-        for rejection in report.rejected:
-            self.stdout.write(f"  {rejection}")
-        style = self.style.WARNING if report.rejected else self.style.SUCCESS
-        self.stdout.write(style(f"  {report.summary()}"))
+            self.write_report(f"Communes ({file}):", report)

@@ -50,14 +50,20 @@ class Command(BaseCommand):
             # written: a bad rights file stops the members import too.
             imports = []
             for kind, path, import_class in files:
-                binary = self.open(path, stack)
-                imports.append((kind, path, binary, self.prepare(import_class, path, binary)))
-            for kind, path, binary, csv_import in imports:
-                with ProgressBar(binary, sys.stderr, kind) as on_batch:
+                text = self.open(path, stack)
+                imports.append((kind, path, text, self.prepare(import_class, path, text)))
+            for kind, path, text, csv_import in imports:
+                with ProgressBar(text.buffer, sys.stderr, kind) as on_batch:
                     report = csv_import.run(on_batch)
                 self.write_report(f"{kind.capitalize()} ({path}):", report)
 
     def open(self, path, stack):
+        """The file as text, checked to be UTF-8 (CommandError if it cannot be read).
+
+        The text wrapper is held by `stack` until the end: once an import has
+        read the last line nothing else refers to it, and collecting it would
+        close the file under the progress bar.
+        """
         try:
             binary = stack.enter_context(open(path, "rb"))
         except OSError as error:
@@ -67,11 +73,10 @@ class Command(BaseCommand):
         except EncodingError as error:
             raise CommandError(f"{path}: {error}") from error
         binary.seek(0)
-        return binary
+        return stack.enter_context(io.TextIOWrapper(binary, encoding="utf-8-sig", newline=""))
 
-    def prepare(self, import_class, path, binary):
+    def prepare(self, import_class, path, text):
         """The import of one file, its header read (CommandError if it is wrong)."""
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         try:
             return import_class(text)
         except HeaderError as error:

@@ -23,8 +23,8 @@ class Command(ImportCommand):
 
     def handle(self, file, **options):
         with ExitStack() as stack:
-            binary = self.open(file, stack)
-            places_import = self.prepare(PlacesImport, file, binary)
-            with ProgressBar(binary, sys.stderr, "places") as on_batch:
+            text = self.open(file, stack)
+            places_import = self.prepare(PlacesImport, file, text)
+            with ProgressBar(text.buffer, sys.stderr, "places") as on_batch:
                 report = places_import.run(on_batch)
             self.write_report(f"Places ({file}):", report)
