@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "assure.attestations",
     "assure.geography",
     "assure.places",
+    "assure.directory",
     # Last: Django's widget templates, which assure/portal/templates override.
     "django.forms",
 ]

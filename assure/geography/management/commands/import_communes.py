@@ -1,14 +1,9 @@
-import sys
-from contextlib import ExitStack
-
 from assure.geography.importing import CommunesImport
 from assure.members.management.commands.import_members import Command as ImportCommand
-from assure.members.management.commands.import_members import ProgressBar
 
 
 class Command(ImportCommand):
-    """Reuses the members import's opening, checks and report (``open``, ``prepare``,
-    ``write_report``)."""
+    """One file, imported as the members files are (``ImportCommand.import_file``)."""
 
     help = (
         "Create or update the French communes and their postcodes from La Poste's "
@@ -20,9 +15,4 @@ class Command(ImportCommand):
         parser.add_argument("file", help="the communes file (CSV: UTF-8, `,` or `;`, header row)")
 
     def handle(self, file, **options):
-        with ExitStack() as stack:
-            text = self.open(file, stack)
-            communes_import = self.prepare(CommunesImport, file, text)
-            with ProgressBar(text.buffer, sys.stderr, "communes") as on_batch:
-                report = communes_import.run(on_batch)
-            self.write_report(f"Communes ({file}):", report)
+        self.import_file(CommunesImport, file, "communes", "Communes")

@@ -57,6 +57,15 @@ class Command(BaseCommand):
                     report = csv_import.run(on_batch)
                 self.write_report(f"{kind.capitalize()} ({path}):", report)
 
+    def import_file(self, import_class, path, kind, title):
+        """Import one file (what the one-file import commands do), then report."""
+        with ExitStack() as stack:
+            text = self.open(path, stack)
+            csv_import = self.prepare(import_class, path, text)
+            with ProgressBar(text.buffer, sys.stderr, kind) as on_batch:
+                report = csv_import.run(on_batch)
+            self.write_report(f"{title} ({path}):", report)
+
     def open(self, path, stack):
         """The file as text, checked to be UTF-8 (CommandError if it cannot be read).
 

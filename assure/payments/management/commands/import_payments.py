@@ -1,14 +1,9 @@
-import sys
-from contextlib import ExitStack
-
 from assure.members.management.commands.import_members import Command as ImportCommand
-from assure.members.management.commands.import_members import ProgressBar
 from assure.payments.importing import PaymentsImport
 
 
 class Command(ImportCommand):
-    """Reuses the members import's opening, checks and report (``open``, ``prepare``,
-    ``write_report``)."""
+    """One file, imported as the members files are (``ImportCommand.import_file``)."""
 
     help = (
         "Create or update payments from the fund's payment feed, a CSV file with one row per "
@@ -21,9 +16,4 @@ class Command(ImportCommand):
         )
 
     def handle(self, file, **options):
-        with ExitStack() as stack:
-            text = self.open(file, stack)
-            payments_import = self.prepare(PaymentsImport, file, text)
-            with ProgressBar(text.buffer, sys.stderr, "payments") as on_batch:
-                report = payments_import.run(on_batch)
-            self.write_report(f"Payments ({file}):", report)
+        self.import_file(PaymentsImport, file, "payments", "Payments")

@@ -1,14 +1,9 @@
-import sys
-from contextlib import ExitStack
-
 from assure.members.management.commands.import_members import Command as ImportCommand
-from assure.members.management.commands.import_members import ProgressBar
 from assure.places.importing import PlacesImport
 
 
 class Command(ImportCommand):
-    """Reuses the members import's opening, checks and report (``open``, ``prepare``,
-    ``write_report``)."""
+    """One file, imported as the members files are (``ImportCommand.import_file``)."""
 
     help = (
         "Create or update the fund's reception points and kiosks from a CSV file (format in "
@@ -22,9 +17,4 @@ class Command(ImportCommand):
         )
 
     def handle(self, file, **options):
-        with ExitStack() as stack:
-            text = self.open(file, stack)
-            places_import = self.prepare(PlacesImport, file, text)
-            with ProgressBar(text.buffer, sys.stderr, "places") as on_batch:
-                report = places_import.run(on_batch)
-            self.write_report(f"Places ({file}):", report)
+        self.import_file(PlacesImport, file, "places", "Places")

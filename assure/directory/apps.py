@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "assure.directory"
+    verbose_name = "Annuaire des professionnels de santé"

@@ -1,0 +1,233 @@
+"""Health professionals and where they practise, from the RPPS open-data file.
+
+One ``PracticePlace`` per professional (RPPS number) and practice place: a
+doctor working in two surgeries appears twice. A place is located at its
+commune's centre (no geocoding service is called), so ``latitude`` and
+``longitude`` are those of ``assure.geography.Commune``, or None when the
+commune is unknown.
+
+Finding "the 20 nearest of kind X within R km" (``PracticePlace.objects.near``)
+uses a grid: ``cell`` numbers the square of ``CELL_DEGREES`` (0.1°, about
+11 km north-south) holding the place, and the index (kind, cell, latitude,
+longitude) holds the places of one kind square by square, with their position.
+See ``PracticePlaceQuerySet.near``.
+"""
+
+import heapq
+import math
+
+from django.db import models
+from django.db.models import Count, F
+
+from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
+
+CELL_DEGREES = 0.1
+# Cell number = row * CELL_COLUMNS + column, rows counted from the South Pole,
+# columns from the antimeridian.
+CELL_COLUMNS = round(360 / CELL_DEGREES)
+CELL_ROWS = round(180 / CELL_DEGREES)
+# Candidates read back from the database per place wanted (see ``near``).
+CANDIDATES_PER_RESULT = 2
+EXTRA_CANDIDATES = 20
+
+
+def cell_of(latitude, longitude):
+    """The grid cell of a point (None when it is not located)."""
+    if latitude is None or longitude is None:
+        return None
+    row = min(CELL_ROWS - 1, math.floor((latitude + 90) / CELL_DEGREES))
+    column = math.floor((longitude + 180) / CELL_DEGREES) % CELL_COLUMNS
+    return row * CELL_COLUMNS + column
+
+
+def cells_around(latitude, longitude, d_latitude, d_longitude):
+    """The cells covering the box latitude ± d_latitude, longitude ± d_longitude."""
+    low = max(0, math.floor((latitude - d_latitude + 90) / CELL_DEGREES))
+    high = min(CELL_ROWS - 1, math.floor((latitude + d_latitude + 90) / CELL_DEGREES))
+    if d_longitude >= 180:
+        columns = range(CELL_COLUMNS)
+    else:
+        west = math.floor((longitude - d_longitude + 180) / CELL_DEGREES)
+        east = math.floor((longitude + d_longitude + 180) / CELL_DEGREES)
+        columns = sorted({column % CELL_COLUMNS for column in range(west, east + 1)})
+    return [row * CELL_COLUMNS + column for row in range(low, high + 1) for column in columns]
+
+
+class PracticePlaceQuerySet(models.QuerySet):
+    def located(self):
+        return self.filter(cell__isnull=False)
+
+    def near(self, kind, latitude, longitude, radius_km, limit=20):
+        """The ``limit`` places of ``kind`` nearest to a point within ``radius_km``, as a list,
+        nearest first (then by id), each with ``distance_km`` (great-circle distance) set.
+
+        Query plan: the index (kind, cell, latitude, longitude) is read for
+        the few cells covering the box around the point (about 30 for 20 km in
+        metropolitan France: ``kind = %s AND cell IN (…) AND latitude BETWEEN``,
+        one index range a cell). The entries found are filtered by the box's
+        longitudes and sorted by a flat approximation of the distance (degrees
+        of longitude shortened by the cosine of the point's latitude) from the
+        index alone; only the first ``limit * CANDIDATES_PER_RESULT +
+        EXTRA_CANDIDATES`` positions are read back, then the ``limit`` chosen
+        rows by primary key. The work depends on the places of that kind
+        within the box, never on the size of the table.
+
+        Python computes the great-circle distances. The flat one may be off by
+        a known fraction (``_flat_error``); when a place left out of the
+        candidates could still be nearer than those kept (many places share a
+        commune's centre), the positions within that margin are read grouped,
+        with their number of places (``_at_nearest_positions``), so the answer
+        is always exact and the work still bounded by the number of positions.
+        """
+        d_latitude = radius_km / KM_PER_DEGREE
+        widest = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
+        d_longitude = radius_km / (KM_PER_DEGREE * widest)
+        places = self.filter(
+            kind=kind,
+            cell__in=cells_around(latitude, longitude, d_latitude, d_longitude),
+            latitude__gte=latitude - d_latitude,
+            latitude__lte=latitude + d_latitude,
+        )
+        if d_longitude < 180 and -180 <= longitude - d_longitude and longitude + d_longitude <= 180:
+            places = places.filter(
+                longitude__gte=longitude - d_longitude, longitude__lte=longitude + d_longitude
+            )
+        shrink = math.cos(math.radians(latitude))
+        flat = (F("latitude") - latitude) * (F("latitude") - latitude) + (
+            (F("longitude") - longitude) * shrink
+        ) * ((F("longitude") - longitude) * shrink)
+        places = places.annotate(flat=flat).order_by("flat", "pk")
+        cap = limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES
+        candidates = list(places.values_list("pk", "latitude", "longitude", "flat")[:cap])
+        nearest = self._nearest(candidates, latitude, longitude, radius_km, limit)
+        if len(candidates) == cap:
+            # A place not read has a flat distance at least the last one's.
+            error = self._flat_error(latitude, d_latitude, radius_km)
+            bound = nearest[-1][0] if len(nearest) == limit else radius_km
+            last_km = math.sqrt(candidates[-1][3]) * KM_PER_DEGREE
+            if last_km * (1 - error) <= bound:
+                within = (bound / (1 - error) / KM_PER_DEGREE) ** 2
+                candidates = self._at_nearest_positions(
+                    places.filter(flat__lte=within), latitude, longitude, radius_km, limit
+                )
+                nearest = self._nearest(candidates, latitude, longitude, radius_km, limit)
+        rows = self.model.objects.in_bulk([pk for _, pk in nearest])
+        found = []
+        for distance, pk in nearest:
+            place = rows[pk]
+            place.distance_km = distance
+            found.append(place)
+        return found
+
+    @staticmethod
+    def _at_nearest_positions(places, latitude, longitude, radius_km, limit):
+        """Candidates among ``places`` when many share a position (a commune's centre).
+
+        The positions are read with their number of places (one row each,
+        whatever that number), the nearest kept until they hold ``limit``
+        places (and those as near as the last one), then the first ``limit``
+        places of each by id: one query per position kept.
+        """
+        positions = sorted(
+            (haversine_km(latitude, longitude, place_latitude, place_longitude), count, position)
+            for *position, count in places.order_by()
+            .values_list("latitude", "longitude")
+            .annotate(count=Count("pk"))
+            for place_latitude, place_longitude in [position]
+        )
+        kept, total = [], 0
+        for distance, count, position in positions:
+            if distance > radius_km or (total >= limit and distance > kept[-1][0]):
+                break
+            kept.append((distance, position))
+            total += count
+        candidates = []
+        for _, (place_latitude, place_longitude) in kept:
+            candidates += (
+                places.filter(latitude=place_latitude, longitude=place_longitude)
+                .order_by("pk")
+                .values_list("pk", "latitude", "longitude", "flat")[:limit]
+            )
+        return candidates
+
+    @staticmethod
+    def _nearest(candidates, latitude, longitude, radius_km, limit):
+        """[(distance_km, pk)] of the ``limit`` nearest candidates within the radius."""
+        distances = []
+        for pk, place_latitude, place_longitude, _ in candidates:
+            distance = haversine_km(latitude, longitude, place_latitude, place_longitude)
+            if distance <= radius_km:
+                distances.append((distance, pk))
+        return heapq.nsmallest(limit, distances)
+
+    @staticmethod
+    def _flat_error(latitude, d_latitude, radius_km):
+        """How far below the great-circle distance the flat one may be, as a fraction:
+        the cosine of the latitude changes across the box, and the Earth is round."""
+        here = math.cos(math.radians(latitude))
+        extreme = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
+        return min(0.5, (1 - extreme / here) + (radius_km / EARTH_RADIUS_KM) ** 2 + 0.01)
+
+
+class PracticePlace(models.Model):
+    """One health professional at one practice place (``assure import_directory``)."""
+
+    rpps = models.CharField("numéro RPPS", max_length=11)
+    place_key = models.CharField(
+        "identifiant du lieu",
+        max_length=40,
+        help_text="L'identifiant technique de la structure, sinon « SIRET: » ou « FINESS: » "
+        "suivi du numéro, sinon « ADR: » suivi d'une empreinte de l'adresse.",
+    )
+    title = models.CharField("titre", max_length=10, blank=True)
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    profession = models.CharField("profession", max_length=100)
+    profession_key = models.SlugField("profession (clé)", max_length=100, db_index=True)
+    specialty = models.CharField("savoir-faire", max_length=150, blank=True)
+    kind = models.CharField(
+        "type de professionnel", max_length=100, help_text="Ce que les assurés recherchent."
+    )
+    structure = models.CharField("structure", max_length=200, blank=True)
+    address = models.TextField("adresse", blank=True)
+    postcode = models.CharField("code postal", max_length=5)
+    insee = models.CharField("code commune", max_length=5)
+    city = models.CharField("commune", max_length=100)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    cell = models.IntegerField("case de la grille", null=True, blank=True)
+
+    objects = PracticePlaceQuerySet.as_manager()
+
+    # What an import sets (``rpps`` and ``place_key`` identify the row).
+    UPDATABLE = (
+        "title", "last_name", "first_name", "profession", "profession_key", "specialty",
+        "kind", "structure", "address", "postcode", "insee", "city", "phone",
+        "latitude", "longitude", "cell",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "lieu d'exercice d'un professionnel de santé"
+        verbose_name_plural = "lieux d'exercice des professionnels de santé"
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rpps", "place_key"], name="practice_place_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "cell", "latitude", "longitude"], name="practice_place_kind_cell"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        """ "Dr Marie Martin"."""
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    @property
+    def is_located(self):
+        return self.latitude is not None and self.longitude is not None
