@@ -34,6 +34,7 @@ from assure.members.importing import (
     SeenKeys,
     _update_all,
     _write_one_by_one,
+    numbered_rows,
 )
 
 from .models import PracticePlace, cell_of
@@ -267,28 +268,17 @@ class DirectoryImport:
         return key
 
     def batches(self):
-        reader, report = self.reader, self.report
+        report, batch = self.report, []
         positions = list(self.positions.items())
-        batch, line = [], 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                line = reader.line_num
-                report.read += 1
+        for line, row, error in numbered_rows(self.reader):
+            report.read += 1
+            if error:
                 report.rejected.append(Rejection(line, f"CSV : {error}."))
                 continue
-            line = reader.line_num
             if len(row) != self.width:
-                if not any(cell.strip() for cell in row):
-                    continue  # blank lines are not records
-                report.read += 1
                 reason = f"{self.width} colonnes attendues, {len(row)} trouvées."
                 report.rejected.append(Rejection(line, reason))
                 continue
-            report.read += 1
             try:
                 data = self.clean({name: row[index].strip() for name, index in positions})
             except WithoutPlace:

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from assure.members.importing import HeaderError, ImportReport, Rejection, _update_all
+from assure.members.importing import (
+    HeaderError,
+    ImportReport,
+    Rejection,
+    _update_all,
+    numbered_rows,
+)
 
 from .models import Commune, Postcode, search_key
 
@@ -244,22 +250,12 @@ class CommunesImport:
 
     def batches(self):
         """Lists of at most batch_size cleaned rows; bad lines go to the report."""
-        reader, report = self.reader, self.report
-        batch, last_line = [], reader.line_num
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                report.read += 1
-                report.rejected.append(Rejection(last_line + 1, f"CSV illisible : {error}."))
-                last_line = reader.line_num
-                continue
-            line, last_line = last_line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
+        report, batch = self.report, []
+        for line, row, error in numbered_rows(self.reader):
             report.read += 1
+            if error:
+                report.rejected.append(Rejection(line, f"CSV illisible : {error}."))
+                continue
             try:
                 batch.append(self.clean(row))
             except InvalidRow as error:

@@ -154,6 +154,25 @@ def check_utf8(binary_file, chunk_size=1 << 20):
         raise EncodingError(line) from error
 
 
+def numbered_rows(reader):
+    """(line, row, None) for each record a csv reader reads, or (line, None, the
+    csv.Error) for one it cannot; blank lines are left out. `line` is the line
+    the record begins on (a quoted field may span several lines)."""
+    last_line = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line, last_line = last_line + 1, reader.line_num
+            yield line, None, error
+            continue
+        line, last_line = last_line + 1, reader.line_num
+        if any(cell.strip() for cell in row):
+            yield line, row, None
+
+
 def read_header(row, columns=COLUMNS, optional=()):
     """The position of each column present, from the header row; HeaderError if it is not right.
 
@@ -364,22 +383,12 @@ class CSVImport(ABC):
 
         The last one may be short or empty. Bad lines go to the report.
         """
-        reader, report = self.reader, self.report
-        batch, last_line = [], reader.line_num
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                report.read += 1
-                report.rejected.append(Rejection(last_line + 1, f"CSV: {error}."))
-                last_line = reader.line_num
-                continue
-            line, last_line = last_line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines are not records
+        report, batch = self.report, []
+        for line, row, error in numbered_rows(self.reader):
             report.read += 1
+            if error:
+                report.rejected.append(Rejection(line, f"CSV: {error}."))
+                continue
             if len(row) != len(self.positions):
                 reason = f"{len(self.positions)} colonnes attendues, {len(row)} trouvées."
                 report.rejected.append(Rejection(line, reason))

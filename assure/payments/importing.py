@@ -23,7 +23,6 @@ rows, is rejected as a duplicate, and an import of any size runs in constant
 memory.
 """
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +42,7 @@ from assure.members.importing import (
     _clean_optional_date,
     _clean_optional_rank,
     _update_all,
+    numbered_rows,
 )
 from assure.members.models import Beneficiary, Member
 
@@ -300,27 +300,17 @@ class PaymentsImport(CSVImport):
         A payment is complete when a row of another reference, or the end of
         the file, is met. The last list may be short or empty.
         """
-        reader, index = self.reader, self.reference_index
+        index = self.reference_index
         batch, lines_in_batch, current = Batch(), 0, None
-        last_line = reader.line_num
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                batch.read += 1
-                line, last_line = last_line + 1, reader.line_num
+        for line, row, error in numbered_rows(self.reader):
+            batch.read += 1
+            if error:
                 if current is None:
                     batch.unreadable.append(Rejection(line, f"CSV: {error}."))
                 else:  # taken as part of the payment under way, which is refused
                     current.add(line, Unreadable(f"CSV: {error}."))
                 continue
-            line, last_line = last_line + 1, reader.line_num
             reference = row[index].strip() if len(row) > index else ""
-            if not reference and not "".join(row).strip():
-                continue  # blank lines are not records
-            batch.read += 1
             if current is None or reference != current.reference:
                 if current is not None:
                     batch.append(current)
