@@ -19,6 +19,7 @@ import math
 from django.db import models
 from django.db.models import Count, F
 
+from assure.payments.templatetags.payments import euros
 from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
 
 CELL_DEGREES = 0.1
@@ -231,3 +232,86 @@ class PracticePlace(models.Model):
     @property
     def is_located(self):
         return self.latitude is not None and self.longitude is not None
+
+
+class ConventionQuerySet(models.QuerySet):
+    def attach_to(self, places):
+        """Sets ``convention`` (a ``Convention`` or None) on each of ``places``,
+        in one query; returns ``places``."""
+        conventions = {c.rpps: c for c in self.filter(rpps__in={place.rpps for place in places})}
+        for place in places:
+            place.convention = conventions.get(place.rpps)
+        return places
+
+
+class Convention(models.Model):
+    """A professional's convention sector and usual fees, from the fund's optional
+    file keyed by RPPS number (``assure import_fees``, format in docs/formats.md).
+    It applies at each of the professional's practice places."""
+
+    SECTOR_1 = "1"
+    SECTOR_2 = "2"
+    NOT_CONTRACTED = "non-conventionne"
+    SECTORS = [
+        (SECTOR_1, "Conventionné secteur 1"),
+        (SECTOR_2, "Conventionné secteur 2 (honoraires libres)"),
+        (NOT_CONTRACTED, "Non conventionné"),
+    ]
+
+    rpps = models.CharField("numéro RPPS", max_length=11, unique=True)
+    sector = models.CharField("secteur de convention", max_length=20, choices=SECTORS)
+    optam = models.BooleanField(
+        "adhérent à l'OPTAM",
+        default=False,
+        help_text="Option de pratique tarifaire maîtrisée : des dépassements d'honoraires "
+        "limités et mieux remboursés.",
+    )
+    fee_min = models.DecimalField(
+        "tarif habituel d'une consultation (à partir de)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    fee_max = models.DecimalField(
+        "tarif habituel d'une consultation (jusqu'à)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    objects = ConventionQuerySet.as_manager()
+
+    UPDATABLE = ("sector", "optam", "fee_min", "fee_max")
+
+    class Meta:
+        verbose_name = "convention et tarifs d'un professionnel"
+        verbose_name_plural = "conventions et tarifs des professionnels"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fee_min__isnull=True)
+                | models.Q(fee_max__isnull=True)
+                | models.Q(fee_min__lte=F("fee_max")),
+                name="convention_fees_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rpps} : {self.get_sector_display()}"
+
+    @property
+    def sector_text(self):
+        """ "Conventionné secteur 2 (honoraires libres), adhérent à l'OPTAM"."""
+        text = self.get_sector_display()
+        return f"{text}, adhérent à l'OPTAM" if self.optam else text
+
+    @property
+    def fees_text(self):
+        """ "30,00 €", "de 50,00 € à 70,00 €", or "" when the file gives no fee."""
+        low, high = self.fee_min, self.fee_max
+        if low is None and high is None:
+            return ""
+        if low is None or high is None or low == high:
+            return euros(low if high is None else high)
+        return f"de {euros(low)} à {euros(high)}"
