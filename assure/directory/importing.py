@@ -25,7 +25,7 @@ from functools import lru_cache
 from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
 
-from assure.geography.models import Commune
+from assure.geography.models import Commune, search_key
 from assure.lib.names import normalize_name
 from assure.members.importing import (
     HeaderError,
@@ -354,6 +354,7 @@ class DirectoryImport:
             "title": title_of(get("title", "")),
             "last_name": last_name[:100],
             "first_name": " ".join(values["first_name"].split())[:100],
+            "search_name": search_key(f"{last_name} {values['first_name']}")[:201],
             "profession": profession[:100],
             "profession_key": profession_key(profession),
             "specialty": specialty[:150],

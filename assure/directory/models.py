@@ -183,6 +183,12 @@ class PracticePlace(models.Model):
     title = models.CharField("titre", max_length=10, blank=True)
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100, blank=True)
+    search_name = models.CharField(
+        "nom et prénom pour la recherche",
+        max_length=201,
+        blank=True,
+        help_text="En minuscules sans accents (geography.models.search_key).",
+    )
     profession = models.CharField("profession", max_length=100)
     profession_key = models.SlugField("profession (clé)", max_length=100, db_index=True)
     specialty = models.CharField("savoir-faire", max_length=150, blank=True)
@@ -203,8 +209,8 @@ class PracticePlace(models.Model):
 
     # What an import sets (``rpps`` and ``place_key`` identify the row).
     UPDATABLE = (
-        "title", "last_name", "first_name", "profession", "profession_key", "specialty",
-        "kind", "structure", "address", "postcode", "insee", "city", "phone",
+        "title", "last_name", "first_name", "search_name", "profession", "profession_key",
+        "specialty", "kind", "structure", "address", "postcode", "insee", "city", "phone",
         "latitude", "longitude", "cell",
     )  # fmt: skip
 
