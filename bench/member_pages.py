@@ -6,8 +6,8 @@ payments) ask again and again for:
 1. the floor: the sign-out confirmation page, the smallest page that reads
    the session, loads the member and renders a template in the member layout;
 2. the home page ("Accueil": greeting, last payments, attestation, sign-ins);
-3. "Mes paiements" (chart of 12 months, list, filters) and its first page
-   filtered by nature.
+3. "Mes paiements" (filters, list) and its first page filtered by nature;
+4. "Montants par mois et relevés" (chart of 12 months, table, statements).
 Rounds alternate between the pages so each sees the same machine. Reports the
 pages per second, the ratio of each to the floor (target >= 0.7) and latency
 percentiles at `--clients` concurrent connections, into docs/benchmarks.md.
@@ -34,6 +34,7 @@ PAGES = {
     "home": "/accueil/",
     "payments": "/mes-paiements/",
     "payments, filtered": "/mes-paiements/?nature=care",
+    "amounts by month and statements": "/mes-paiements/par-mois/",
 }
 
 PREPARE = """

@@ -4,9 +4,31 @@ the back button keep them."""
 from django import forms
 from django.utils import timezone
 
+from assure.outbox.formats import french_date
 from assure.portal.forms import DateField
 
 from .models import SELF, Payment
+
+
+class Shared:
+    """A field that every form of its class shares rather than copies.
+
+    A Django form deep-copies each of its fields when it is built, so that a
+    form may change them; these fields are never changed. The list reads its
+    filters through this form on each view, and copying the dates' fields
+    (three parts and three widgets each) took longer than reading the page of
+    payments (bench/member_pages.py)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class SharedDateField(Shared, DateField):
+    pass
+
+
+class SharedChoiceField(Shared, forms.ChoiceField):
+    pass
 
 
 class PaymentFilterForm(forms.Form):
@@ -18,13 +40,13 @@ class PaymentFilterForm(forms.Form):
     `sql_filters` in models.py).
     """
 
-    start = DateField(
+    start = SharedDateField(
         label="Du",
         subject="la date de début",
         help_text="Par exemple, 1 9 2025. Laissez vide pour ne pas fixer de début.",
         required=False,
     )
-    end = DateField(
+    end = SharedDateField(
         label="Au",
         subject="la date de fin",
         help_text="Par exemple, 31 12 2025. Laissez vide pour aller jusqu'à aujourd'hui.",
@@ -37,7 +59,7 @@ class PaymentFilterForm(forms.Form):
             "invalid_choice": "Choisissez une personne dans la liste.",
         },
     )
-    nature = forms.ChoiceField(
+    nature = SharedChoiceField(
         label="Nature du paiement",
         required=False,
         choices=[("", "Toutes les natures"), *Payment.NATURES],
@@ -95,35 +117,21 @@ class PaymentFilterForm(forms.Form):
     def is_filtered(self):
         return any(value not in (None, "") for value in self.filters().values())
 
-    def chart_note(self):
-        """What the chart counts, when the filters narrow it, in a sentence
-        ("" without filters); to be called once the form is valid."""
+    def description(self):
+        """The filters in words, for the list; to be called once the form is valid:
+        "du 1er janvier 2026 au 31 mars 2026, pour Lucas Martin, « Remboursement de soins »"."""
         data = self.cleaned_data
-        nature = dict(Payment.NATURES).get(data["nature"])
-        person = dict(self.fields["beneficiary"].choices).get(self.data.get("beneficiary"))
-        if data["beneficiary"] is None:
-            person = None
-        counted = " ".join(
-            part
-            for part in (f"« {nature} »" if nature else "", f"pour {person}" if person else "")
-            if part
-        )
-        if counted:
-            return (
-                f"Le graphique ne compte que les paiements {counted} ; "
-                "la période choisie ne le change pas."
-            )
-        if data["start"] or data["end"]:
-            return (
-                "La période choisie ne change pas le graphique : "
-                "il montre toujours les 12 derniers mois."
-            )
-        return ""
-
-    def chart_filters(self):
-        """The filters the monthly chart applies: the person and the nature, not
-        the period (the chart always shows the last 12 months)."""
-        return {
-            "beneficiary": self.cleaned_data["beneficiary"],
-            "nature": self.cleaned_data["nature"],
-        }
+        start, end = data["start"], data["end"]
+        parts = []
+        if start and end:
+            parts.append(f"du {french_date(start)} au {french_date(end)}")
+        elif start:
+            parts.append(f"depuis le {french_date(start)}")
+        elif end:
+            parts.append(f"jusqu'au {french_date(end)}")
+        if data["beneficiary"] is not None:
+            person = dict(self.fields["beneficiary"].choices)[self.data["beneficiary"]]
+            parts.append(f"pour {person}")
+        if data["nature"]:
+            parts.append(f"« {Payment.NATURE_LABELS[data['nature']]} »")
+        return ", ".join(parts)

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from assure.accounts.views import member_required
+from assure.outbox.formats import french_date
 
 from .chart import MonthlyChart
 from .forms import PaymentFilterForm
 from .models import Payment, add_months, beneficiaries_of, month_start
 from .statement import statement_pdf
-from .templatetags.payments import kept_query, pagination
+from .templatetags.payments import euros, kept_query, pagination
 
 PER_PAGE = 20
 
@@ -32,43 +33,84 @@ class Links:
     def detail(self, payment):
         return f"{self.index}{payment.pk}/{self.query}"
 
+    @property
+    def months(self):
+        return f"{self.index}par-mois/"
+
+    @property
+    def filters(self):
+        return f"{self.index}filtrer/{self.query}"
+
     def statement(self, month):
         return f"{self.index}releves/{month.year:04d}-{month.month:02d}/"
 
 
 @member_required
 def index(request, member):
-    this_month = month_start(timezone.localdate())
     beneficiaries = beneficiaries_of(member)
     form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries)
-    valid = form.is_valid()
-    # The 12 months before this one (statements) and this one: totals by month.
-    months = Payment.objects.monthly_totals(
-        member, add_months(this_month, -12), 13, **(form.chart_filters() if valid else {})
-    )
+    if not form.is_valid():
+        return filter_page(request, form)
     filters = kept_query(request.GET, drop=("page",))
+    payments = Payment.objects.listing(member, beneficiaries, **form.filters())
+    # Not a number: the first page; beyond the last: the last (Django's get_page).
+    page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
+    links = Links(kept_query(request.GET))
     context = {
-        "member": member,
         "form": form,
-        "filtered": bool(filters),
-        "links": Links(kept_query(request.GET)),
-        "statement_months": [month for month, _, count in reversed(months[:-1]) if count],
-        "page": None,
-        "chart": None,
+        "filters": filters,
+        "links": links,
+        "page": page,
+        "rows": [
+            (
+                links.detail(payment),
+                french_date(payment.paid_on),
+                payment.nature_label,
+                payment.beneficiary_name(member),
+                euros(payment.amount),
+            )
+            for payment in page
+        ],
+        "pagination": pagination(page, request.path, filters),
     }
-    if valid:
-        payments = Payment.objects.listing(member, beneficiaries, **form.filters())
-        # Not a number: the first page; beyond the last: the last (Django's get_page).
-        page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
-        context |= {
-            "page": page,
-            "pagination": pagination(page, request.path, filters),
-            "chart": MonthlyChart([(month, total) for month, total, _ in months[1:]]),
-            "chart_note": form.chart_note(),
-        }
+    return jinja_page(request, "payments/index.jinja", context, "Mes paiements")
+
+
+@member_required
+def filters(request, member):
+    form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries_of(member))
+    form.is_valid()  # the filters chosen so far, their errors shown if any
+    return filter_page(request, form)
+
+
+def filter_page(request, form):
+    """The filters' form, sent to the list (GET): the page to choose them, and
+    the list's answer when they are wrong."""
+    # Back to the list as filtered, or, when the filters are wrong, unfiltered.
+    query = "" if form.errors else kept_query(request.GET, drop=("page",))
+    back_url = reverse("payments:index") + query
+    return render(request, "payments/filters.html", {"form": form, "back_url": back_url})
+
+
+@member_required
+def months(request, member):
+    this_month = month_start(timezone.localdate())
+    # The 12 months before this one (statements) and this one: totals by month.
+    totals = Payment.objects.monthly_totals(member, add_months(this_month, -12), 13)
+    context = {
+        "chart": MonthlyChart([(month, total) for month, total, _ in totals[1:]]),
+        "statement_months": [month for month, _, count in reversed(totals[:-1]) if count],
+        "links": Links(),
+    }
+    return jinja_page(request, "payments/months.jinja", context, "Montants par mois et relevés")
+
+
+def jinja_page(request, template, context, title):
+    """The page whose content is the Jinja2 `template`, in the member layout
+    (payments/page.html)."""
     # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
-    content = render_to_string("payments/index.jinja", context, using="jinja2")
-    return render(request, "payments/index.html", {"form": form, "content": mark_safe(content)})  # noqa: S308
+    content = mark_safe(render_to_string(template, context, using="jinja2"))  # noqa: S308
+    return render(request, "payments/page.html", {"title": title, "content": content})
 
 
 @member_required

@@ -81,6 +81,11 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     assert page.url == f"{live_server.url}/mes-paiements/"
     assert page.get_by_role("heading", level=1).inner_text() == "Mes paiements"
     assert "26 paiements" in page.locator("main").inner_text()
+    check(page)
+    page.screenshot(path=f"/tmp/mes-paiements-{width}.png", full_page=True)
+
+    # The amounts by month, and back.
+    page.get_by_role("link", name="Voir les montants versés chaque mois").click()
     assert (
         page.get_by_role("img", name="Graphique en barres des montants versés par mois").count()
         == 1
@@ -89,10 +94,13 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     page.get_by_text("Voir les montants en tableau").click()
     assert page.get_by_role("table", name="Montants versés par mois").is_visible()
     check(page)
-    page.screenshot(path=f"/tmp/mes-paiements-{width}.png", full_page=True)
+    page.get_by_role("link", name="Retour à mes paiements").click()
 
     # Filter: daily allowances since the first day of last month.
     last_month = history["last_month"]
+    page.get_by_role("link", name="Filtrer les paiements").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Filtrer mes paiements"
+    check(page)
     page.get_by_label("Nature du paiement").select_option(label="Indemnités journalières")
     start = page.get_by_role("group", name="Du")
     start.get_by_label("Jour").fill("1")
@@ -105,6 +113,7 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     rows = page.get_by_role("region", name="Vos paiements").locator("tbody tr")
     assert rows.count() == 1
     assert "1 550,91 €" in rows.first.inner_text().replace("\xa0", " ")
+    assert "« Indemnités journalières »" in page.locator("main").inner_text()
     check(page)
     filtered_url = page.url
 
@@ -118,9 +127,12 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     page.screenshot(path=f"/tmp/paiement-{width}.png", full_page=True)
     page.go_back()
     assert page.url == filtered_url
+    assert page.get_by_role("region", name="Vos paiements").locator("tbody tr").count() == 1
+    page.get_by_role("link", name="Modifier les filtres").click()
     assert page.get_by_label("Nature du paiement").input_value() == "daily_allowance"
     assert page.get_by_role("group", name="Du").get_by_label("Jour").input_value() == "1"
-    assert page.get_by_role("region", name="Vos paiements").locator("tbody tr").count() == 1
+    page.get_by_role("button", name="Afficher les paiements").click()
+    assert page.url == filtered_url
 
     # The detail's back link keeps them too.
     page.get_by_role("region", name="Vos paiements").get_by_role("link").first.click()
@@ -128,6 +140,7 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     assert parse_qs(urlsplit(page.url).query)["nature"] == ["daily_allowance"]
 
     # Last month's statement, downloaded and read.
+    page.get_by_role("link", name="Voir les montants versés chaque mois").click()
     name = f"releve-{last_month:%Y-%m}.pdf"
     with page.expect_download() as download_info:
         page.get_by_role("link", name=f"Relevé {of_month(last_month)} (PDF)").click()
@@ -153,7 +166,7 @@ def test_wrong_filters_are_explained_next_to_each_field(
     summary = page.locator(".govuk-error-summary")
     assert "La date de début doit être une vraie date." in summary.inner_text()
     assert "Choisissez une personne dans la liste." in summary.inner_text()
-    assert page.title().startswith("Erreur : Mes paiements")
+    assert page.title().startswith("Erreur : Filtrer mes paiements")
     check(page)
     summary.get_by_role("link", name="La date de début doit être une vraie date.").click()
     assert page.evaluate("document.activeElement.id") == "id_start_0"

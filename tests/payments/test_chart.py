@@ -14,7 +14,7 @@ from assure.payments.templatetags.payments import euros
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import main_text, pay, plain
 
-URL = "/mes-paiements/"
+URL = "/mes-paiements/par-mois/"
 MONTHS = [
     "avr. 2025",
     "mai 2025",
@@ -126,57 +126,19 @@ def test_the_chart_is_an_accessible_image(signed_in, history):
     assert "Montants versés par mois, d'avril 2025 à mars 2026" in main_text(signed_in.get(URL))
 
 
-def test_the_chart_follows_the_person_and_nature_not_the_period(signed_in, alice, lucas, history):
-    query = {
-        "beneficiary": str(lucas.pk),
-        "nature": "care",
-        "start_0": "1",
-        "start_1": "2",
-        "start_2": "2026",
-    }
-    response = signed_in.get(URL, query)
-
-    figures = dict(chart_figures(response))
-    assert figures["déc. 2025"] == "42,00 €"  # before the period chosen: still shown
-    assert figures["févr. 2026"] == "21,50 €"
-    assert figures["sept. 2025"] == "0,00 €"
-    assert table_figures(response)[12] == ("Total sur 12 mois", "63,50 €")
-    assert (
-        "Sur les 12 derniers mois, d'avril 2025 à mars 2026. Le graphique ne compte que les "
-        "paiements « Remboursement de soins » pour Lucas Martin ; la période choisie ne le "
-        "change pas."
-    ) in main_text(response)
-
-
-@pytest.mark.parametrize(
-    ("query", "note"),
-    [
-        (
-            {"nature": "daily_allowance"},
-            "Le graphique ne compte que les paiements « Indemnités journalières » ; "
-            "la période choisie ne le change pas.",
-        ),
-        (
-            {"beneficiary": "self"},
-            "Le graphique ne compte que les paiements pour Alice (vous-même) ; "
-            "la période choisie ne le change pas.",
-        ),
-        (
-            {"end_0": "1", "end_1": "1", "end_2": "2026"},
-            "La période choisie ne change pas le graphique : il montre toujours les 12 derniers "
-            "mois.",
-        ),
-    ],
-)
-def test_the_page_says_what_the_chart_counts(signed_in, history, query, note):
-    assert note in main_text(signed_in.get(URL, query))
-
-
-def test_without_filters_the_page_says_nothing_about_them(signed_in, history):
+def test_the_page_says_what_the_chart_counts(signed_in, history):
     text = main_text(signed_in.get(URL))
 
-    assert "Sur les 12 derniers mois, d'avril 2025 à mars 2026. Graphique en barres" in text
-    assert "Le graphique" not in text
+    assert (
+        "Sur les 12 derniers mois, d'avril 2025 à mars 2026, pour vous et pour vos ayants droit. "
+        "Graphique en barres"
+    ) in text
+
+
+def test_it_is_reached_from_the_list(signed_in, history):
+    page = signed_in.get("/mes-paiements/").content.decode()
+
+    assert f'<a class="govuk-link" href="{URL}">Voir les montants versés chaque mois' in page
 
 
 def test_no_payment_in_12_months(signed_in, alice):
@@ -188,13 +150,9 @@ def test_no_payment_in_12_months(signed_in, alice):
     assert "assure-chart" not in response.content.decode()
 
 
-def test_the_totals_by_month_take_one_query(alice, lucas, history, django_assert_num_queries):
+def test_the_totals_by_month_take_one_query(alice, history, django_assert_num_queries):
     with django_assert_num_queries(1):
         months = Payment.objects.monthly_totals(alice, datetime.date(2025, 3, 1), 13)
-    with django_assert_num_queries(1):
-        for_lucas = Payment.objects.monthly_totals(
-            alice, datetime.date(2025, 3, 1), 13, beneficiary=lucas
-        )
 
     assert [month for month, _, _ in months] == [
         datetime.date(2025 + (2 + n) // 12, (2 + n) % 12 + 1, 1) for n in range(13)
@@ -202,9 +160,6 @@ def test_the_totals_by_month_take_one_query(alice, lucas, history, django_assert
     assert months[0] == (datetime.date(2025, 3, 1), Decimal("500.00"), 1)
     assert months[1] == (datetime.date(2025, 4, 1), Decimal("10.55"), 2)
     assert months[2] == (datetime.date(2025, 5, 1), Decimal("0.00"), 0)
-    # The total follows the filters; the number of payments does not.
-    assert for_lucas[11] == (datetime.date(2026, 2, 1), Decimal("21.50"), 2)
-    assert for_lucas[1] == (datetime.date(2025, 4, 1), Decimal("0.00"), 2)
 
 
 def test_the_chart_sums_its_months(alice, history):
@@ -235,5 +190,5 @@ def test_the_12_months_end_with_the_current_one(client, alice_account, day, peri
         client.force_login(alice_account)
         response = client.get(URL)
 
-    assert f"Sur les 12 derniers mois, {period}." in main_text(response)
+    assert f"Sur les 12 derniers mois, {period}, pour vous" in main_text(response)
     assert len(chart_figures(response)) == 12

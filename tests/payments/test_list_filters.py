@@ -4,17 +4,15 @@ import datetime
 import re
 
 import pytest
-from django.http import QueryDict
-from django.template import engines
-from django.test.html import parse_html
+from django.utils.html import escape
 
 from assure.members.models import Beneficiary
-from assure.payments.forms import PaymentFilterForm
 from assure.payments.models import Payment
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import error_summary, field_errors, list_rows, main_text, pay
 
 URL = "/mes-paiements/"
+FILTERS_URL = "/mes-paiements/filtrer/"
 
 
 def date_query(name, day):
@@ -172,22 +170,66 @@ def test_nature_and_period(signed_in, payments):
     ]
 
 
-def test_the_form_shows_the_filters_chosen(signed_in, payments, lucas):
+def test_the_list_says_which_filters_it_shows(signed_in, payments, lucas):
     query = date_query("start", (1, 1, 2026)) | {"beneficiary": str(lucas.pk), "nature": "care"}
 
     response = signed_in.get(URL, query)
+
+    text = main_text(response)
+    assert (
+        "Paiements affichés : depuis le 1er janvier 2026, pour Lucas Martin, "
+        "« Remboursement de soins »."
+    ) in text
+    assert "1 paiement correspond à vos filtres." in text
+    page = response.content.decode()
+    assert 'href="/mes-paiements/">Effacer les filtres</a>' in page
+    change = re.search(r'<a class="govuk-link" href="([^"]*)">Modifier les filtres</a>', page)
+    assert change.group(1) == (
+        f"/mes-paiements/filtrer/?start_0=1&amp;start_1=1&amp;start_2=2026"
+        f"&amp;beneficiary={lucas.pk}&amp;nature=care"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "described"),
+    [
+        (date_query("start", (1, 1, 2026)) | date_query("end", (31, 1, 2026)),
+         "du 1er janvier 2026 au 31 janvier 2026"),
+        (date_query("end", (31, 1, 2026)), "jusqu'au 31 janvier 2026"),
+        ({"beneficiary": "self"}, "pour Alice (vous-même)"),
+        ({"nature": "daily_allowance"}, "« Indemnités journalières »"),
+    ],
+)  # fmt: skip
+def test_each_filter_in_words(signed_in, payments, query, described):
+    assert f"Paiements affichés : {described}." in main_text(signed_in.get(URL, query))
+
+
+def test_without_filters_the_list_offers_them(signed_in, payments):
+    response = signed_in.get(URL)
+
+    assert "Paiements affichés" not in main_text(response)
+    assert '<a class="govuk-link" href="/mes-paiements/filtrer/">Filtrer les paiements</a>' in (
+        response.content.decode()
+    )
+
+
+def test_the_filters_page_shows_the_filters_chosen(signed_in, payments, lucas):
+    query = date_query("start", (1, 1, 2026)) | {"beneficiary": str(lucas.pk), "nature": "care"}
+
+    response = signed_in.get(FILTERS_URL, query)
 
     page = response.content.decode()
     assert [input_value(page, f"start_{n}") for n in range(3)] == ["1", "1", "2026"]
     assert [input_value(page, f"end_{n}") for n in range(3)] == [None, None, None]
     assert f'<option value="{lucas.pk}" selected>Lucas Martin</option>' in page
     assert '<option value="care" selected>Remboursement de soins</option>' in page
-    assert "1 paiement correspond à vos filtres." in main_text(response)
-    assert 'href="/mes-paiements/">Effacer les filtres</a>' in page
+    back = re.search(r'<a href="([^"]*)" class="govuk-back-link">', page).group(1)
+    assert back.startswith("/mes-paiements/?start_0=1&amp;")
+    assert error_summary(response) == []
 
 
 def test_the_form_offers_the_member_and_each_beneficiary(signed_in, payments, lucas, paul):
-    page = signed_in.get(URL).content.decode()
+    page = signed_in.get(FILTERS_URL).content.decode()
 
     assert '<option value="" selected>Toutes les personnes</option>' in page
     assert '<option value="self">Alice (vous-même)</option>' in page
@@ -195,11 +237,11 @@ def test_the_form_offers_the_member_and_each_beneficiary(signed_in, payments, lu
     assert f'<option value="{paul.pk}">Paul Martin</option>' in page
     assert '<option value="" selected>Toutes les natures</option>' in page
     for value, label in Payment.NATURES:
-        assert f'<option value="{value}">{label}</option>'.replace("'", "&#39;") in page
+        assert f'<option value="{value}">{escape(label)}</option>' in page
 
 
-def test_the_form_is_a_get_form(signed_in):
-    page = signed_in.get(URL).content.decode()
+def test_the_form_is_a_get_form_sent_to_the_list(signed_in):
+    page = signed_in.get(FILTERS_URL).content.decode()
 
     assert '<form method="get" action="/mes-paiements/" novalidate>' in page
     assert "csrfmiddlewaretoken" not in page[page.index('<form method="get"') :][:3000]
@@ -264,11 +306,10 @@ def test_wrong_input_is_explained(signed_in, payments, query, field, message):
     page = response.content.decode()
     anchor = f"id_{field}_0" if field in ("start", "end") else f"id_{field}"
     assert f'<a href="#{anchor}">' in page
-    assert "<title>Erreur : Mes paiements – Caisse de démonstration</title>" in page
-    assert "Corrigez les filtres indiqués en rouge pour afficher vos paiements." in main_text(
-        response
-    )
+    assert "<title>Erreur : Filtrer mes paiements – Caisse de démonstration</title>" in page
     assert list_rows(response) == []
+    # The way back leaves the wrong filters out.
+    assert '<a href="/mes-paiements/" class="govuk-back-link">' in page
 
 
 def test_every_wrong_field_at_once(signed_in, payments):
@@ -313,40 +354,3 @@ def test_another_members_beneficiary_is_refused_like_an_unknown_one(signed_in, p
     text = main_text(response)
     assert "Zébulon" not in text and "Inconnu" not in text and "4 321,00" not in text
     assert list_rows(response) == []
-
-
-def test_the_chart_is_left_out_while_the_filters_are_wrong(signed_in, payments):
-    page = signed_in.get(URL, {"nature": "x"}).content.decode()
-
-    assert '<svg class="assure-chart"' not in page
-    assert "Mes relevés mensuels" in page  # statements do not depend on the filters
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "start_0=1&start_1=2&start_2=2026&end_0=&end_1=&end_2=&beneficiary=self&nature=care",
-        "start_0=31&start_1=2&start_2=2026&end_0=1&end_1=&end_2=2026&beneficiary=x&nature=y",
-        "start_0=1&start_1=1&start_2=2999&end_0=1&end_1=1&end_2=2020",
-        "start_0=1&start_1=13&start_2=26&beneficiary=LUCAS",
-    ],
-)
-def test_the_filter_fields_are_written_as_the_form_renderer_writes_them(alice, lucas, query):
-    """The page writes its fields with Jinja2 macros, for speed: the markup must
-    stay the project's (portal/forms.py and its templates)."""
-    form = PaymentFilterForm(
-        QueryDict(query.replace("LUCAS", str(lucas.pk))),
-        member=alice,
-        beneficiaries=[lucas],
-    )
-    form.is_valid()
-    macros = engines["jinja2"].env.get_template("payments/_fields.jinja").module
-    for name, macro in [
-        ("start", macros.date_field),
-        ("end", macros.date_field),
-        ("beneficiary", macros.select_field),
-        ("nature", macros.select_field),
-    ]:
-        written = str(macro(form[name]))
-        assert parse_html(written) == parse_html(str(form[name].as_field_group())), name

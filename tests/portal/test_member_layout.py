@@ -14,7 +14,7 @@ def test_the_menu_opens_without_javascript(browser_page, live_server, alice_acco
     sign_in_as(page, alice_account, live_server)
     page.goto(f"{live_server.url}/accueil/")
 
-    home_link = page.get_by_role("link", name="Accueil")
+    home_link = page.get_by_role("link", name="Accueil", exact=True)
     assert not home_link.is_visible()
     assert_accessible(page)
 
