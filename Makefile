@@ -62,6 +62,8 @@ bench: install-test
 	$(BIN)/python bench/attestation_pdf.py
 	$(BIN)/python bench/member_pages.py
 	scripts/with-postgres $(BIN)/python bench/payments_scale.py
+	$(BIN)/python bench/directory_search.py
+	scripts/with-postgres $(BIN)/python bench/directory_search.py
 
 clean:
 	rm -rf $(VENV) node_modules assure/static/assure/css var/static

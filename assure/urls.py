@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("assure.information.urls")),
     path("", include("assure.payments.urls")),
     path("", include("assure.attestations.urls")),
+    path("", include("assure.places.urls")),
+    path("", include("assure.directory.urls")),
 ]

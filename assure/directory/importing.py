@@ -10,17 +10,27 @@ punctuation or extra spaces; the others (there are some fifty) are ignored.
 One line is one professional's activity at one place; it becomes one
 ``PracticePlace``, identified by the RPPS number and the place's key
 (``place_key``). The import is an upsert on that pair: importing the same file
-twice changes nothing. It is streamed and written in batches (one query for
-the batch's communes, one for the rows already there, one bulk insert, one
-bulk update), so it runs in constant memory; the pairs already met are kept
-in a temporary table (``SeenKeys``), and a repeated pair keeps its first line.
+twice changes nothing. It is streamed and written in batches, so it runs in
+constant memory: the communes' centres are read once (France has some 35,000
+communes), then on SQLite each batch takes one query for the rows already
+there (none when the table was empty), one bulk insert, one bulk update; on
+PostgreSQL one COPY into a temporary table and one upsert
+(``_PostgresStage``). The pairs already met are kept in a temporary table, and
+a repeated pair keeps its first line. After an import that changed rows the
+table's statistics are refreshed (``analyze``).
+
+The fees file (``assure import_fees``, ``FeesImport``) is at the end.
 """
 
+import contextlib
 import csv
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
@@ -28,6 +38,7 @@ from django.utils.text import slugify
 from assure.geography.models import Commune, search_key
 from assure.lib.names import normalize_name
 from assure.members.importing import (
+    CSVImport,
     HeaderError,
     ImportReport,
     Rejection,
@@ -35,11 +46,14 @@ from assure.members.importing import (
     _update_all,
     _write_one_by_one,
     numbered_rows,
+    read_header,
 )
+from assure.members.importing import InvalidLine as InvalidCSVLine
 
-from .models import PracticePlace, cell_of
+from .models import Convention, PracticePlace, cell_of
 
 BATCH_SIZE = 2000
+BATCHES_PER_TRANSACTION = 20  # on SQLite (see DirectoryImport._run)
 # field: the label of its column in the file. The labels are compared normalised.
 REQUIRED = {
     "rpps": "Identifiant PP",
@@ -161,6 +175,12 @@ class WithoutPlace(Exception):
     """A professional without a practice address: not a place to import."""
 
 
+def _tidy(joined):
+    """Whether fields joined by "|" (which none holds) have no space at either end,
+    no two spaces in a row and no whitespace but spaces (a fast test on the line)."""
+    return " ".join(joined.split()) == joined and " |" not in joined and "| " not in joined
+
+
 def column_key(label):
     """How column labels are compared: "Libellé Voie (coord. structure)" → "libelle voie coord
     structure"."""
@@ -174,6 +194,13 @@ def kind_of(profession, specialty):
     """
     kind = KINDS.get((normalize_name(profession), normalize_name(specialty)))
     return kind or profession[:1].upper() + profession[1:].lower()
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name):
+    """search_key of a last or a first name: names repeat, the key of "MARTIN Marie"
+    is that of "MARTIN", a space, that of "Marie"."""
+    return search_key(name)
 
 
 @lru_cache(maxsize=4096)
@@ -190,6 +217,8 @@ def title_of(label):
 
 def format_phone(value):
     """ "0123456789" → "01 23 45 67 89"; anything else as given, spaces tidied."""
+    if len(value) == 10 and value.isdigit() and value[0] == "0":
+        return f"{value[:2]} {value[2:4]} {value[4:6]} {value[6:8]} {value[8:]}"
     digits = PHONE_SEPARATORS.sub("", value)
     if digits.startswith("+33") and len(digits) == 12:
         digits = "0" + digits[3:]
@@ -247,18 +276,55 @@ class DirectoryImport:
         }
 
     def run(self, on_batch=None):
-        seen = SeenKeys()
-        try:
-            for batch in self.batches():
-                batch = seen.first_occurrences(batch, self.key, self.duplicate, self.report)
-                if batch:
-                    self.write(batch)
-                if on_batch:
-                    on_batch(self.report)
-        finally:
-            seen.drop()
+        # Every commune's centre, read once: France has some 35,000 communes.
+        self.centres = {
+            insee: (latitude, longitude)
+            for insee, latitude, longitude in Commune.objects.values_list(
+                "insee", "latitude", "longitude"
+            )
+        }
+        # Into an empty table every line is new: no need to read the rows there.
+        self.into_empty_table = not PracticePlace.objects.exists()
+        stage = _PostgresStage() if connection.vendor == "postgresql" else None
+        seen = None if stage else SeenKeys()
+        cache = _SQLiteCache() if connection.vendor == "sqlite" else contextlib.nullcontext()
+        with cache:
+            self._run(stage, seen, on_batch)
         self.report.rejected.sort(key=lambda rejection: rejection.line)
+        if self.report.created or self.report.updated:
+            analyze()
         return self.report
+
+    def _run(self, stage, seen, on_batch):
+        # SQLite: one transaction for several batches (each its savepoint), so
+        # that an index page changed by many batches is written out once.
+        group = 1 if stage else BATCHES_PER_TRANSACTION
+        transactions = contextlib.ExitStack()
+        try:
+            with transactions:
+                for index, batch in enumerate(self.batches()):
+                    if index % group == 0:
+                        transactions.close()  # commits the batches before
+                        transactions.enter_context(transaction.atomic())
+                    if stage:
+                        stage.write(self, batch)
+                    else:
+                        batch = seen.first_occurrences(batch, self.key, self.duplicate, self.report)
+                        if batch:
+                            self.write(batch)
+                    if on_batch:
+                        on_batch(self.report)
+        finally:
+            (stage or seen).drop()
+
+    def locate(self, data):
+        """Set the place's position and cell from its commune's centre."""
+        latitude, longitude = self.centres.get(data["insee"], (None, None))
+        if latitude is None:
+            self.report.not_locatable += 1
+        data["latitude"], data["longitude"] = latitude, longitude
+        data["cell"] = cell_of(latitude, longitude)
+        return data
 
     @staticmethod
     def key(data):
@@ -269,7 +335,8 @@ class DirectoryImport:
 
     def batches(self):
         report, batch = self.report, []
-        positions = list(self.positions.items())
+        names = list(self.positions)
+        fields_of = itemgetter(*self.positions.values())  # at least the 8 required
         for line, row, error in numbered_rows(self.reader):
             report.read += 1
             if error:
@@ -279,8 +346,11 @@ class DirectoryImport:
                 reason = f"{self.width} colonnes attendues, {len(row)} trouvées."
                 report.rejected.append(Rejection(line, reason))
                 continue
+            fields = fields_of(row)
+            if not _tidy("|".join(fields)):  # rare: most lines need no tidying
+                fields = [" ".join(field.split()) for field in fields]
             try:
-                data = self.clean({name: row[index].strip() for name, index in positions})
+                data = self.clean(dict(zip(names, fields, strict=False)))
             except WithoutPlace:
                 report.without_place += 1
                 continue
@@ -295,7 +365,11 @@ class DirectoryImport:
 
     @staticmethod
     def clean(values):
-        """The PracticePlace fields of one line (InvalidLine names every problem)."""
+        """The PracticePlace fields of one line (InvalidLine names every problem).
+
+        ``values`` are tidy: no space at either end, single spaces inside
+        (``batches`` makes them so).
+        """
         get = values.get
         postcode, insee = values["postcode"], values["insee"].upper()
         if not postcode and not insee:
@@ -304,10 +378,10 @@ class DirectoryImport:
         rpps = values["rpps"]
         if not RPPS.fullmatch(rpps):
             errors.append(f"Identifiant PP : numéro RPPS non valide {rpps!r} (11 chiffres)")
-        last_name = " ".join(values["last_name"].split())
+        last_name = values["last_name"]
         if not last_name:
             errors.append("Nom d'exercice : obligatoire")
-        profession = " ".join(values["profession"].split())
+        profession = values["profession"]
         if not profession:
             errors.append("Libellé profession : obligatoire")
         if not POSTCODE.fullmatch(postcode):
@@ -317,7 +391,7 @@ class DirectoryImport:
                 f"Code commune : code INSEE non valide {insee!r} "
                 "(5 caractères : 2 chiffres ou 2A/2B, puis 3 chiffres)"
             )
-        city = " ".join(values["city"].split())
+        city = values["city"]
         if not city:
             errors.append("Libellé commune : obligatoire")
         structure_id = get("structure_id", "")
@@ -328,18 +402,14 @@ class DirectoryImport:
             )
         if errors:
             raise InvalidLine("; ".join(errors) + ".")
-        specialty = " ".join(values["specialty"].split())
+        specialty = values["specialty"]
         street = " ".join(
-            " ".join(get(name, "").split())
-            for name in ("number", "repeat", "street_type", "street")
-            if get(name, "").strip()
+            part
+            for part in (get("number"), get("repeat"), get("street_type"), get("street"))
+            if part
         )
-        cedex = " ".join(get("cedex", "").split())
-        lines = [" ".join(get(name, "").split()) for name in ("recipient", "spot")] + [
-            street,
-            " ".join(get("distribution", "").split()),
-        ]
-        structure = " ".join((get("sign", "") or get("company", "")).split())
+        lines = [get("recipient"), get("spot"), street, get("distribution")]
+        structure = get("sign") or get("company") or ""
         if structure_id:
             place_key = structure_id
         elif get("siret", "").isdigit():
@@ -347,14 +417,16 @@ class DirectoryImport:
         elif get("finess", "").isalnum():
             place_key = f"FINESS:{get('finess')}"
         else:
-            place_key = address_digest(structure, *lines, postcode, insee)
+            place_key = address_digest(structure, *(line or "" for line in lines), postcode, insee)
+        first_name = values["first_name"]
+        search_name = " ".join(filter(None, (_name_key(last_name), _name_key(first_name))))
         return {
             "rpps": rpps,
             "place_key": place_key,
             "title": title_of(get("title", "")),
             "last_name": last_name[:100],
-            "first_name": " ".join(values["first_name"].split())[:100],
-            "search_name": search_key(f"{last_name} {values['first_name']}")[:201],
+            "first_name": first_name[:100],
+            "search_name": search_name[:201],
             "profession": profession[:100],
             "profession_key": profession_key(profession),
             "specialty": specialty[:150],
@@ -363,32 +435,24 @@ class DirectoryImport:
             "address": "\n".join(line for line in lines if line),
             "postcode": postcode,
             "insee": insee,
-            "city": (cedex or city)[:100],
+            "city": (get("cedex") or city)[:100],
             "phone": format_phone(get("phone", ""))[:30],
         }
 
     def write(self, batch):
-        """Locate the batch's communes (one query), then insert, update or leave each row."""
-        centres = {
-            insee: (latitude, longitude)
-            for insee, latitude, longitude in Commune.objects.filter(
-                insee__in={data["insee"] for _, data in batch}
-            ).values_list("insee", "latitude", "longitude")
-        }
+        """Insert, update or leave each row (SQLite; see _PostgresStage for PostgreSQL)."""
         fields = PracticePlace.UPDATABLE
-        known = {
-            (row[1], row[2]): row
-            for row in PracticePlace.objects.filter(
-                rpps__in={data["rpps"] for _, data in batch}
-            ).values_list("pk", "rpps", "place_key", *fields)
-        }
+        known = {}
+        if not self.into_empty_table:
+            known = {
+                (row[1], row[2]): row
+                for row in PracticePlace.objects.filter(
+                    rpps__in={data["rpps"] for _, data in batch}
+                ).values_list("pk", "rpps", "place_key", *fields)
+            }
         to_create, to_update = [], []
         for line, data in batch:
-            latitude, longitude = centres.get(data["insee"], (None, None))
-            if latitude is None:
-                self.report.not_locatable += 1
-            data["latitude"], data["longitude"] = latitude, longitude
-            data["cell"] = cell_of(latitude, longitude)
+            self.locate(data)
             row = known.get((data["rpps"], data["place_key"]))
             if row is None:
                 to_create.append((line, data))
@@ -406,6 +470,157 @@ class DirectoryImport:
             to_create, to_update = _write_one_by_one(to_create, to_update, fields, self.report)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
+
+
+class _SQLiteCache:
+    """A larger page cache for the import's connection while it runs (SQLite).
+
+    Each row goes into three indexes, two of them in an order unrelated to
+    the file's; with SQLite's default cache (2 MB) the pages they need are
+    read again and again once the table outgrows it, and the import slows
+    down as the table grows. ``CACHE_KIB`` bounds the memory it takes.
+    """
+
+    CACHE_KIB = 64 * 1024
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (self.before,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+
+    def __exit__(self, *exc_info):
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(self.before)}")
+
+
+class _PostgresStage:
+    """How a batch goes into PostgreSQL: COPY into a temporary table, then one upsert.
+
+    COPY streams the rows with no statement to parse per row;
+    ``INSERT … SELECT … ON CONFLICT (rpps, place_key) DO
+    UPDATE … WHERE (…) IS DISTINCT FROM (…)`` then creates the new rows,
+    updates the changed ones and leaves the others, in one statement that
+    says which it did. The pairs already met are kept in a second temporary
+    table (the file may repeat a pair many batches later): one join finds the
+    repeats of a batch, one INSERT … SELECT records the others. Nothing of a
+    batch goes through Python twice.
+    """
+
+    BATCH = "directory_import_batch"
+    SEEN = "directory_import_seen"
+
+    def __init__(self):
+        quote = connection.ops.quote_name
+        self.table = quote(PracticePlace._meta.db_table)
+        self.columns = [PracticePlace._meta.get_field(name).column for name in INSERTED]
+        self.updated = [quote(column) for column in self.columns[2:]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
+            # Only quoted identifiers from the model are formatted in.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.BATCH} AS "  # noqa: S608
+                f"SELECT 0 AS line, {', '.join(map(quote, self.columns))} FROM {self.table} "
+                "WITH NO DATA"
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.SEEN} (rpps varchar(11), place_key varchar(40), "
+                "line integer, PRIMARY KEY (rpps, place_key))"
+            )
+
+    def write(self, directory_import, batch):
+        report = directory_import.report
+        first = {}
+        rows = []
+        for line, data in batch:
+            key = (data["rpps"], data["place_key"])
+            if key in first:
+                report.rejected.append(
+                    Rejection(line, directory_import.duplicate.format(line=first[key]))
+                )
+                continue
+            first[key] = line
+            directory_import.locate(data)
+            rows.append((line, *(data[name] for name in INSERTED)))
+        if not rows:
+            return
+        try:
+            with transaction.atomic():
+                self._write(rows, directory_import)
+        except DatabaseError as error:
+            if len(rows) == 1:
+                report.rejected.append(Rejection(rows[0][0], f"database: {error}"))
+                return
+            # One line at a time, so that only the failing ones are lost.
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        self._write([row], directory_import)
+                except DatabaseError as error:
+                    report.rejected.append(Rejection(row[0], f"database: {error}"))
+
+    def _write(self, rows, directory_import):
+        report = directory_import.report
+        quote = connection.ops.quote_name
+        columns = ", ".join(map(quote, self.columns))
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {self.BATCH}")
+            with cursor.cursor.copy(f"COPY {self.BATCH} (line, {columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"SELECT batch.line, seen.line FROM {self.BATCH} batch "  # noqa: S608
+                f"JOIN {self.SEEN} seen USING (rpps, place_key)"
+            )
+            repeated = cursor.fetchall()
+            if repeated:
+                for line, first in repeated:
+                    report.rejected.append(
+                        Rejection(line, directory_import.duplicate.format(line=first))
+                    )
+                cursor.execute(
+                    f"DELETE FROM {self.BATCH} WHERE line = ANY(%s)",  # noqa: S608
+                    [[line for line, _ in repeated]],
+                )
+            cursor.execute(
+                f"INSERT INTO {self.SEEN} (rpps, place_key, line) "  # noqa: S608
+                f"SELECT rpps, place_key, line FROM {self.BATCH}"
+            )
+            assignments = ", ".join(f"{column} = excluded.{column}" for column in self.updated)
+            old = ", ".join(f"place.{column}" for column in self.updated)
+            new = ", ".join(f"excluded.{column}" for column in self.updated)
+            cursor.execute(
+                f"WITH written AS (INSERT INTO {self.table} AS place ({columns}) "  # noqa: S608
+                f"SELECT {columns} FROM {self.BATCH} "
+                f"ON CONFLICT (rpps, place_key) DO UPDATE SET {assignments} "
+                f"WHERE ({old}) IS DISTINCT FROM ({new}) "
+                "RETURNING xmax = 0 AS created) "
+                "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) "
+                "FROM written"
+            )
+            created, updated = cursor.fetchone()
+        report.created += created
+        report.updated += updated
+        report.unchanged += len(rows) - len(repeated) - created - updated
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
+
+
+def analyze():
+    """Refresh the planner's statistics of the practice places after an import that
+    changed rows, so that searches read the index by kind and cell (without
+    statistics PostgreSQL may scan every cell of a band of latitudes); on
+    PostgreSQL also the visibility map, so that they read the index alone.
+    ANALYZE reads a sample of the table (some 30,000 rows), VACUUM only the
+    pages changed: cheap after a small import, under a second after 500,000 rows."""
+    table = connection.ops.quote_name(PracticePlace._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        else:
+            cursor.execute(f"ANALYZE {table}")
 
 
 INSERTED = ("rpps", "place_key", *PracticePlace.UPDATABLE)
@@ -458,3 +673,156 @@ def import_directory(lines, batch_size=BATCH_SIZE, on_batch=None):
     anything, when a required column is missing.
     """
     return DirectoryImport(lines, batch_size).run(on_batch)
+
+
+# The fees file (`assure import_fees`): see docs/formats.md ("Convention sector and fees").
+FEES_COLUMNS = ("rpps", "secteur")
+FEES_OPTIONAL_COLUMNS = ("optam", "tarif_min", "tarif_max")
+# The model field each column fills.
+FEES_FIELDS = {"optam": "optam", "tarif_min": "fee_min", "tarif_max": "fee_max"}
+SECTORS = {
+    "1": Convention.SECTOR_1,
+    "secteur 1": Convention.SECTOR_1,
+    "2": Convention.SECTOR_2,
+    "secteur 2": Convention.SECTOR_2,
+    "non conventionne": Convention.NOT_CONTRACTED,
+    "nc": Convention.NOT_CONTRACTED,
+}
+YES_NO = {"oui": True, "non": False, "": False}
+AMOUNT = re.compile(r"(\d{1,5})(?:[.,](\d{1,2}))?")
+
+
+def _clean_rpps(value):
+    if not value:
+        raise InvalidCSVLine("obligatoire.")
+    if not RPPS.fullmatch(value):
+        raise InvalidCSVLine(f"numéro RPPS non valide {value[:30]!r} (11 chiffres).")
+    return value
+
+
+def _clean_sector(value):
+    try:
+        return SECTORS[normalize_name(value)]
+    except KeyError:
+        if not value:
+            raise InvalidCSVLine("obligatoire (1, 2 ou non conventionné).") from None
+        raise InvalidCSVLine(
+            f"secteur non valide {value[:30]!r} (1, 2 ou non conventionné)."
+        ) from None
+
+
+def _clean_optam(value):
+    try:
+        return YES_NO[normalize_name(value)]
+    except KeyError:
+        raise InvalidCSVLine(f"valeur non valide {value[:30]!r} (oui, non ou vide).") from None
+
+
+def _clean_amount(value):
+    """ "30", "30,5", "30,00" or "30.00" (euros, "€" allowed after) → Decimal; "" → None."""
+    text = value.removesuffix("€").strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    match = AMOUNT.fullmatch(text)
+    if not match:
+        raise InvalidCSVLine(
+            f"montant non valide {value[:30]!r} (en euros, par exemple 30 ou 30,00 ; "
+            "99999,99 au plus)."
+        )
+    euros, cents = match.groups()
+    return Decimal(f"{euros}.{(cents or '').ljust(2, '0')}")
+
+
+class FeesImport(CSVImport):
+    """The convention sector and usual fees file: upsert by RPPS number, nothing deleted.
+
+    Fields separated by ";" or "," (the header row tells which). A column
+    left out of the file (optam, tarif_min, tarif_max) leaves that field as it
+    is (no OPTAM, no fee for a new professional).
+    """
+
+    model = Convention
+    columns = FEES_COLUMNS
+    optional = FEES_OPTIONAL_COLUMNS
+    cleaners = {
+        "rpps": _clean_rpps,
+        "secteur": _clean_sector,
+        "optam": _clean_optam,
+        "tarif_min": _clean_amount,
+        "tarif_max": _clean_amount,
+    }
+    duplicate = "rpps: numéro déjà présent ligne {line} du fichier (la première ligne est gardée)."
+
+    def __init__(self, lines, batch_size=BATCH_SIZE):
+        # CSVImport reads commas; the header row tells whether the file uses ";".
+        lines = iter(lines)
+        first = next(lines, None)
+        delimiter = ";" if first is not None and ";" in first else ","
+        self.reader = csv.reader(
+            itertools.chain([] if first is None else [first], lines), delimiter=delimiter
+        )
+        try:
+            header = next(self.reader, None)
+        except csv.Error as error:
+            raise HeaderError(f"Unreadable header row: {error}.") from error
+        self.positions = read_header(header, self.columns, self.optional)
+        self.present = tuple(self.positions)
+        self.batch_size = batch_size
+        self.report = ImportReport()
+        self.fields = (
+            "sector",
+            *(FEES_FIELDS[name] for name in FEES_OPTIONAL_COLUMNS if name in self.present),
+        )
+
+    @classmethod
+    def check(cls, data):
+        problems = []
+        low, high = data.get("tarif_min"), data.get("tarif_max")
+        if low is not None and high is not None and high < low:
+            problems.append(
+                f"tarif_max: inférieur à tarif_min ({format_amount(high)} < {format_amount(low)})"
+            )
+        if data.get("optam") and data["secteur"] == Convention.NOT_CONTRACTED:
+            problems.append("optam: un professionnel non conventionné n'adhère pas à l'OPTAM")
+        return problems
+
+    def key(self, data):
+        return data["rpps"]
+
+    def write(self, batch):
+        fields = self.fields
+        known = {
+            row[1]: row
+            for row in Convention.objects.filter(
+                rpps__in=[data["rpps"] for _, data in batch]
+            ).values_list("pk", "rpps", *fields)
+        }
+        to_create, to_update = [], []
+        for line, data in batch:
+            values = {"sector": data["secteur"]}
+            for column, name in FEES_FIELDS.items():
+                if column in data:
+                    values[name] = data[column]
+            row = known.get(data["rpps"])
+            if row is None:
+                to_create.append((line, Convention(rpps=data["rpps"], **values)))
+            elif row[2:] != tuple(values[name] for name in fields):
+                to_update.append((line, Convention(pk=row[0], rpps=data["rpps"], **values)))
+            else:
+                self.report.unchanged += 1
+        self.save(to_create, to_update, fields)
+
+
+def format_amount(amount):
+    """Decimal("30.5") → "30,50 €"."""
+    return f"{amount:.2f} €".replace(".", ",")
+
+
+def import_fees(lines, batch_size=BATCH_SIZE, on_batch=None):
+    """Upsert the conventions of a fees CSV stream (none deleted); an ImportReport.
+
+    ``lines`` is any iterable of text lines (a file opened with
+    ``encoding="utf-8-sig", newline=""``). Raises HeaderError, before writing
+    anything, when a required column is missing.
+    """
+    return FeesImport(lines, batch_size).run(on_batch)

@@ -9,16 +9,18 @@ commune is unknown.
 Finding "the 20 nearest of kind X within R km" (``PracticePlace.objects.near``)
 uses a grid: ``cell`` numbers the square of ``CELL_DEGREES`` (0.1°, about
 11 km north-south) holding the place, and the index (kind, cell, latitude,
-longitude) holds the places of one kind square by square, with their position.
+longitude, id) holds the places of one kind square by square, with their
+position and id: the search reads the index alone.
 See ``PracticePlaceQuerySet.near``.
 """
 
 import heapq
 import math
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F
 
+from assure.lib.names import normalize_name
 from assure.payments.templatetags.payments import euros
 from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
 
@@ -30,6 +32,8 @@ CELL_ROWS = round(180 / CELL_DEGREES)
 # Candidates read back from the database per place wanted (see ``near``).
 CANDIDATES_PER_RESULT = 2
 EXTRA_CANDIDATES = 20
+# ``near`` looks within this fraction of the radius first (see there).
+FIRST_STEP = 0.25
 
 
 def cell_of(latitude, longitude):
@@ -58,20 +62,58 @@ class PracticePlaceQuerySet(models.QuerySet):
     def located(self):
         return self.filter(cell__isnull=False)
 
+    def kinds(self):
+        """The kinds of professional present ("Chirurgien-dentiste", "Médecin généraliste"…),
+        each once, in alphabetical order (accents and case ignored).
+
+        Asked on every search page, so it must not read the table: a recursive
+        query hops from one kind to the next in the index (kind, cell,
+        latitude, longitude, id), one index descent per kind ("loose index scan"),
+        whatever the number of places. A filtered queryset (``.filter(…)``)
+        falls back to an ordinary DISTINCT over its rows.
+        """
+        if self.query.where:
+            found = self.order_by().values_list("kind", flat=True).distinct()
+        else:
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            # Only the model's quoted table name is formatted in.
+            sql = f"""
+                WITH RECURSIVE kinds(kind) AS (
+                    SELECT (SELECT kind FROM {table} ORDER BY kind LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT kind FROM {table} WHERE kind > kinds.kind
+                            ORDER BY kind LIMIT 1)
+                    FROM kinds WHERE kinds.kind IS NOT NULL
+                )
+                SELECT kind FROM kinds WHERE kind IS NOT NULL
+            """  # noqa: S608
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(sql)
+                found = [kind for (kind,) in cursor.fetchall()]
+        return sorted(found, key=lambda kind: (normalize_name(kind), kind))
+
     def near(self, kind, latitude, longitude, radius_km, limit=20):
         """The ``limit`` places of ``kind`` nearest to a point within ``radius_km``, as a list,
         nearest first (then by id), each with ``distance_km`` (great-circle distance) set.
 
-        Query plan: the index (kind, cell, latitude, longitude) is read for
-        the few cells covering the box around the point (about 30 for 20 km in
-        metropolitan France: ``kind = %s AND cell IN (…) AND latitude BETWEEN``,
-        one index range a cell). The entries found are filtered by the box's
-        longitudes and sorted by a flat approximation of the distance (degrees
-        of longitude shortened by the cosine of the point's latitude) from the
-        index alone; only the first ``limit * CANDIDATES_PER_RESULT +
-        EXTRA_CANDIDATES`` positions are read back, then the ``limit`` chosen
-        rows by primary key. The work depends on the places of that kind
-        within the box, never on the size of the table.
+        Where places are many (a city), the nearest are found close by: one
+        query reads the candidates within ``radius_km * FIRST_STEP`` and,
+        only when fewer than ``limit`` of them are surely that close (a
+        condition the database tests once, before reading anything more),
+        those within the whole radius. A place outside the close box is
+        farther than its radius, so ``limit`` places found within it are the
+        nearest. The work follows the places of that kind near the point,
+        never the size of the table.
+
+        Query plan, for each radius: the index (kind, cell, latitude,
+        longitude, id) is read for the few cells covering the box around the
+        point (about 30 for 20 km in metropolitan France: ``kind = %s AND
+        cell IN (…) AND latitude BETWEEN``, one index range a cell). The
+        entries found are filtered by the box's longitudes and sorted by a
+        flat approximation of the distance (degrees of longitude shortened by
+        the cosine of the point's latitude) from the index alone; only the
+        first ``limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES`` positions
+        are read back, then the ``limit`` chosen rows by primary key.
 
         Python computes the great-circle distances. The flat one may be off by
         a known fraction (``_flat_error``); when a place left out of the
@@ -80,6 +122,47 @@ class PracticePlaceQuerySet(models.QuerySet):
         with their number of places (``_at_nearest_positions``), so the answer
         is always exact and the work still bounded by the number of positions.
         """
+        cap = limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES
+        close_km = radius_km * FIRST_STEP
+        close, whole = (self._box(kind, latitude, longitude, km) for km in (close_km, radius_km))
+        # The whole box is read only when fewer than ``limit`` of the close box's
+        # candidates are surely within close_km (the flat distance may understate):
+        # else its LIMIT is 0, which SQLite and PostgreSQL test before reading.
+        surely = (close_km * (1 - self._flat_error(latitude, close_km)) / KM_PER_DEGREE) ** 2
+        columns = ("pk", "latitude", "longitude", "flat")
+        close_sql, close_params = close.values_list(*columns)[:cap].query.sql_with_params()
+        whole_sql, whole_params = whole.values_list(*columns).query.sql_with_params()
+        # Only SQL the ORM wrote for these querysets is formatted in; values are parameters.
+        sql = (
+            f"WITH near_places AS ({close_sql}) "  # noqa: S608
+            "SELECT 0, * FROM near_places UNION ALL "
+            f"SELECT 1, * FROM ({whole_sql} LIMIT CASE WHEN "
+            "(SELECT COUNT(*) FROM near_places WHERE flat <= %s) < %s THEN %s ELSE 0 END"
+            ") whole_box"
+        )
+        whole_params = (*whole_params, surely, limit, cap)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, (*close_params, *whole_params))
+            rows = cursor.fetchall()
+        nearest = self._nearest_in(
+            close, [row[1:] for row in rows if row[0] == 0], latitude, longitude, close_km, limit
+        )
+        if len(nearest) < limit:
+            nearest = self._nearest_in(
+                whole, [row[1:] for row in rows if row[0] == 1], latitude, longitude, radius_km,
+                limit,
+            )  # fmt: skip
+        rows = self.model.objects.in_bulk([pk for _, pk in nearest])
+        found = []
+        for distance, pk in nearest:
+            place = rows[pk]
+            place.distance_km = distance
+            found.append(place)
+        return found
+
+    def _box(self, kind, latitude, longitude, radius_km):
+        """The places of ``kind`` in the box around the point holding the circle of
+        ``radius_km``, with their flat distance ``flat`` (squared degrees), nearest first."""
         d_latitude = radius_km / KM_PER_DEGREE
         widest = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
         d_longitude = radius_km / (KM_PER_DEGREE * widest)
@@ -97,13 +180,16 @@ class PracticePlaceQuerySet(models.QuerySet):
         flat = (F("latitude") - latitude) * (F("latitude") - latitude) + (
             (F("longitude") - longitude) * shrink
         ) * ((F("longitude") - longitude) * shrink)
-        places = places.annotate(flat=flat).order_by("flat", "pk")
-        cap = limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES
-        candidates = list(places.values_list("pk", "latitude", "longitude", "flat")[:cap])
+        return places.annotate(flat=flat).order_by("flat", "pk")
+
+    def _nearest_in(self, places, candidates, latitude, longitude, radius_km, limit):
+        """[(distance_km, pk)] of the ``limit`` places nearest to the point within
+        ``radius_km``, nearest first (then by id), from the first ``candidates`` of
+        ``places`` (a ``_box``) by flat distance."""
         nearest = self._nearest(candidates, latitude, longitude, radius_km, limit)
-        if len(candidates) == cap:
+        if len(candidates) == limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES:
             # A place not read has a flat distance at least the last one's.
-            error = self._flat_error(latitude, d_latitude, radius_km)
+            error = self._flat_error(latitude, radius_km)
             bound = nearest[-1][0] if len(nearest) == limit else radius_km
             last_km = math.sqrt(candidates[-1][3]) * KM_PER_DEGREE
             if last_km * (1 - error) <= bound:
@@ -112,13 +198,7 @@ class PracticePlaceQuerySet(models.QuerySet):
                     places.filter(flat__lte=within), latitude, longitude, radius_km, limit
                 )
                 nearest = self._nearest(candidates, latitude, longitude, radius_km, limit)
-        rows = self.model.objects.in_bulk([pk for _, pk in nearest])
-        found = []
-        for distance, pk in nearest:
-            place = rows[pk]
-            place.distance_km = distance
-            found.append(place)
-        return found
+        return nearest
 
     @staticmethod
     def _at_nearest_positions(places, latitude, longitude, radius_km, limit):
@@ -162,9 +242,10 @@ class PracticePlaceQuerySet(models.QuerySet):
         return heapq.nsmallest(limit, distances)
 
     @staticmethod
-    def _flat_error(latitude, d_latitude, radius_km):
+    def _flat_error(latitude, radius_km):
         """How far below the great-circle distance the flat one may be, as a fraction:
         the cosine of the latitude changes across the box, and the Earth is round."""
+        d_latitude = radius_km / KM_PER_DEGREE
         here = math.cos(math.radians(latitude))
         extreme = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
         return min(0.5, (1 - extreme / here) + (radius_km / EARTH_RADIUS_KM) ** 2 + 0.01)
@@ -222,8 +303,11 @@ class PracticePlace(models.Model):
             models.UniqueConstraint(fields=["rpps", "place_key"], name="practice_place_unique")
         ]
         indexes = [
+            # With the id, ``near`` reads the index alone (an index-only scan on
+            # PostgreSQL; SQLite's indexes hold the rowid, the id, anyway).
             models.Index(
-                fields=["kind", "cell", "latitude", "longitude"], name="practice_place_kind_cell"
+                fields=["kind", "cell", "latitude", "longitude", "id"],
+                name="practice_place_kind_cell",
             )
         ]
 

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.management import CommandError
+from django.db import DatabaseError, connection
 
 from assure.directory.importing import (
     DirectoryImport,
@@ -301,9 +302,10 @@ def test_the_documented_example_imports_with_the_documented_report(tmp_path):
     assert PracticePlace.objects.get(rpps="10001234568").place_key == "SIRET:12345678900011"
 
 
-def test_a_row_written_meanwhile_by_someone_else_loses_its_line_only(monkeypatch):
-    """The bulk insert fails on a key inserted since the batch was read: the
-    lines are then written one by one and only the conflicting one is lost."""
+def test_a_row_written_meanwhile_by_someone_else(monkeypatch):
+    """SQLite: the bulk insert fails on a key inserted since the batch was read:
+    the lines are then written one by one and only the conflicting one is lost.
+    PostgreSQL: the upsert (ON CONFLICT) takes the row over, the file's line wins."""
     from assure.directory import importing
 
     real_cell_of = importing.cell_of
@@ -321,7 +323,87 @@ def test_a_row_written_meanwhile_by_someone_else_loses_its_line_only(monkeypatch
     monkeypatch.setattr(importing, "cell_of", cell_of_while_another_writer_inserts)
     report = import_directory(stream(GP, PAEDIATRICIAN))
     assert report.created == 1
-    [rejection] = report.rejected
-    assert (rejection.line, rejection.reason.startswith("database: ")) == (2, True)
-    assert PracticePlace.objects.get(rpps="10001234567").last_name == "AUTRE"
+    if connection.vendor == "postgresql":
+        assert (report.updated, report.rejected) == (1, [])
+        assert PracticePlace.objects.get(rpps="10001234567").last_name == "MARTIN"
+    else:
+        [rejection] = report.rejected
+        assert (rejection.line, rejection.reason.startswith("database: ")) == (2, True)
+        assert PracticePlace.objects.get(rpps="10001234567").last_name == "AUTRE"
     assert PracticePlace.objects.filter(rpps="10001234568").exists()
+
+
+def test_a_batch_the_database_refuses_loses_the_refused_lines_only(monkeypatch):
+    from assure.directory import importing
+
+    if connection.vendor == "postgresql":
+        real_write = importing._PostgresStage._write
+
+        def write_refusing_the_paediatrician(stage, rows, directory_import):
+            if any(row[1] == "10001234568" for row in rows):
+                raise DatabaseError("refused")
+            return real_write(stage, rows, directory_import)
+
+        monkeypatch.setattr(importing._PostgresStage, "_write", write_refusing_the_paediatrician)
+    else:
+        real_insert = importing._insert_all
+
+        def insert_refusing_the_paediatrician(rows):
+            if any(row["rpps"] == "10001234568" for row in rows):
+                raise DatabaseError("refused")
+            return real_insert(rows)
+
+        monkeypatch.setattr(importing, "_insert_all", insert_refusing_the_paediatrician)
+        # The SQLite fallback saves rows one by one through the model.
+        real_save = PracticePlace.save
+
+        def save_refusing_the_paediatrician(place, *args, **kwargs):
+            if place.rpps == "10001234568":
+                raise DatabaseError("refused")
+            return real_save(place, *args, **kwargs)
+
+        monkeypatch.setattr(PracticePlace, "save", save_refusing_the_paediatrician)
+    report = import_directory(stream(GP, PAEDIATRICIAN, PHYSIOTHERAPIST))
+    assert [(r.line, r.reason) for r in report.rejected] == [(3, "database: refused")]
+    assert report.created == 2
+    assert set(PracticePlace.objects.values_list("rpps", flat=True)) == {
+        "10001234567",
+        "10001234569",
+    }
+
+
+def test_an_import_that_changed_rows_refreshes_the_statistics_searches_rely_on():
+    import_directory(stream(GP, PAEDIATRICIAN, PHYSIOTHERAPIST))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'directory_practiceplace'"
+            )
+        else:
+            cursor.execute(
+                "SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 "
+                "WHERE tbl = 'directory_practiceplace' AND idx = 'practice_place_kind_cell'"
+            )
+        (rows,) = cursor.fetchone()
+    assert rows == 3
+
+
+def test_an_import_leaves_the_database_connection_as_it_found_it():
+    """SQLite: the larger page cache of the import is given back; PostgreSQL: the
+    temporary tables of the import are dropped."""
+
+    def state():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT count(*) FROM pg_class "
+                    "WHERE relname IN ('directory_import_batch', 'directory_import_seen')"
+                )
+            else:
+                cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = state()
+    report = import_directory(stream(GP, PAEDIATRICIAN, GP))
+    assert (report.created, len(report.rejected)) == (2, 1)
+    assert state() == before

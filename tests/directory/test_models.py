@@ -2,6 +2,8 @@ import math
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assure.directory.models import CELL_DEGREES, PracticePlace, cell_of, cells_around
 from assure.places.models import KM_PER_DEGREE, haversine_km
@@ -122,10 +124,56 @@ def test_many_places_at_nearly_the_same_distance_are_ranked_exactly(
         [(haversine_km(*ROUEN, *north), f"N{index:02}") for index in range(70)]
         + [(true_km, f"E{index:02}") for index in range(70)]
     )[:20]
-    # Candidates, positions within the margin, places at the nearest one (70 there), rows.
+    # Candidates (within 5 km: none, so within 20 km), positions within the margin,
+    # places at the nearest one (70 there), rows.
     with django_assert_num_queries(4):
         found = PracticePlace.objects.near(GP, *ROUEN, radius_km=20)
     assert [(p.distance_km, p.last_name) for p in found] == expected
+
+
+def test_where_places_are_many_the_nearest_are_found_close_by(django_assert_num_queries):
+    """Within a quarter of the radius first: 20 places found there are the nearest."""
+    generator = random.Random(4)
+    # 25 places within 4 km of Rouen's centre, 30 between 6 and 19 km.
+    close = [(generator.uniform(0.2, 4), generator.uniform(0, 360)) for _ in range(25)]
+    far = [(generator.uniform(6, 19), generator.uniform(0, 360)) for _ in range(30)]
+    positions = [
+        (
+            ROUEN[0] + km * math.cos(math.radians(bearing)) / KM_PER_DEGREE,
+            ROUEN[1]
+            + km
+            * math.sin(math.radians(bearing))
+            / (KM_PER_DEGREE * math.cos(math.radians(ROUEN[0]))),
+        )
+        for km, bearing in close + far
+    ]
+    for index, position in enumerate(positions):
+        place(f"P{index:02}", position)
+
+    def expected(count):
+        return sorted(
+            (haversine_km(*ROUEN, *position), f"P{index:02}")
+            for index, position in enumerate(positions)
+        )[:count]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = PracticePlace.objects.near(GP, *ROUEN, radius_km=20)
+    assert [(p.distance_km, p.last_name) for p in found] == expected(20)
+    assert len(queries) == 2  # candidates, rows
+    assert candidates_read(queries[0]["sql"]) == 25  # within 5 km only
+    # 30 wanted: fewer than that within 5 km, so within 20 km (in the same query).
+    with CaptureQueriesContext(connection) as queries:
+        found = PracticePlace.objects.near(GP, *ROUEN, radius_km=20, limit=30)
+    assert [(p.distance_km, p.last_name) for p in found] == expected(30)
+    assert len(queries) == 2
+    assert candidates_read(queries[0]["sql"]) == 25 + 55
+
+
+def candidates_read(sql):
+    """How many rows the candidates query of ``near`` returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return len(cursor.fetchall())
 
 
 def test_cells_and_the_cells_around_a_point():

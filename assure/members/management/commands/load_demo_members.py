@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assure.directory.demo import load_demo_directory
 from assure.geography.demo import load_demo_communes
 from assure.members.demo import demo_identities, fictitious_coverage, fictitious_members
 from assure.members.models import Beneficiary, Member, RightsPeriod
@@ -13,7 +14,8 @@ class Command(BaseCommand):
         "Load fictitious members, with their beneficiaries and rights periods, for the demo, "
         "if there are no members yet, and their payments of the last months (again: "
         "nothing changes, unless the day has), the fund's fictitious reception points and "
-        "kiosks; print three identities to try."
+        "kiosks, fictitious health professionals with their sectors and fees; print three "
+        "identities to try."
     )
 
     def handle(self, **options):
@@ -42,6 +44,13 @@ class Command(BaseCommand):
             self.stdout.write("Places of the fund already present: no demo place loaded.")
         else:
             self.stdout.write(f"Fictitious reception points and kiosks: {places.summary()}")
+        directory = load_demo_directory()
+        if directory is None:
+            self.stdout.write("Health professionals already present: no demo professional loaded.")
+        else:
+            professionals, fees = directory
+            self.stdout.write(f"Fictitious health professionals: {professionals.summary()}")
+            self.stdout.write(f"Their fictitious sectors and fees: {fees.summary()}")
         identities = [
             identity
             for identity in demo_identities()

@@ -1,0 +1,72 @@
+"""« Trouver un point d'accueil » in a real Chromium, with axe on every page."""
+
+import pytest
+
+from tests.browser import assert_accessible, assert_no_horizontal_scroll
+from tests.geography.test_forms import communes  # noqa: F401  (fixture)
+from tests.places.test_views import places  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def check(page, width):
+    assert_accessible(page)
+    if width == 320:
+        assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_finding_a_reception_point_from_the_home_page(browser_page, live_server, places, width):  # noqa: F811
+    page = browser_page(width=width)
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Trouver un point d'accueil").click()
+    assert page.locator("h1").inner_text() == "Trouver un point d'accueil"
+    check(page, width)
+
+    # Sent empty: the error summary, and the message next to the field.
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.title().startswith("Erreur : ")
+    assert page.locator(".govuk-error-summary").get_by_role("link").inner_text() == (
+        "Indiquez une ville ou un code postal."
+    )
+    check(page, width)
+
+    # Homonyms: a list of communes to choose from, without JavaScript.
+    location = page.get_by_label("Ville ou code postal")
+    location.fill("Saint-Denis")
+    location.press("Enter")
+    assert page.get_by_role("link", name="Saint-Denis (974)").is_visible()
+    check(page, width)
+    page.get_by_role("link", name="Saint-Denis (974)").click()
+    assert "Saint-Denis (974) : aucun lieu à moins de 50 km" in page.locator("main").inner_text()
+    check(page, width)
+
+    # By postcode, kiosks only: chosen with the keyboard.
+    location = page.get_by_label("Ville ou code postal")
+    location.fill("76000")
+    page.get_by_label("Bornes libre-service seulement").focus()
+    page.keyboard.press("Space")
+    location.press("Enter")
+    main = page.locator("main").inner_text()
+    assert "Rouen (76) : 1 lieu à moins de 50 km" in main
+    assert "kind=borne" in page.url and "location=76000" in page.url
+    check(page, width)
+
+    page.get_by_role("link", name="Borne de Rouen gare").click()
+    assert page.locator("h1").inner_text().endswith("Borne de Rouen gare")
+    assert "24 h sur 24" in page.locator("table").inner_text()
+    check(page, width)
+
+    page.get_by_role("link", name="Retour aux résultats").click()
+    assert "Rouen (76) : 1 lieu à moins de 50 km" in page.locator("main").inner_text()
+    assert page.get_by_label("Bornes libre-service seulement").is_checked()
+
+
+def test_a_foreign_postcode_in_the_browser(browser_page, live_server, places):  # noqa: F811
+    page = browser_page(width=320)
+    page.goto(f"{live_server.url}/trouver-un-point-d-accueil/?location=SW1A+1AA")
+    assert (
+        "« SW1A 1AA » n'est pas un code postal français"
+        in page.locator(".govuk-error-message").inner_text()
+    )
+    check(page, 320)
