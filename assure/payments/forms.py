@@ -31,6 +31,10 @@ class SharedChoiceField(Shared, forms.ChoiceField):
     pass
 
 
+class SharedCharField(Shared, forms.CharField):
+    pass
+
+
 class PaymentFilterForm(forms.Form):
     """Period, person and nature of the payments to list.
 
@@ -52,13 +56,9 @@ class PaymentFilterForm(forms.Form):
         help_text="Par exemple, 31 12 2025. Laissez vide pour aller jusqu'à aujourd'hui.",
         required=False,
     )
-    beneficiary = forms.ChoiceField(
-        label="Personne concernée",
-        required=False,
-        error_messages={
-            "invalid_choice": "Choisissez une personne dans la liste.",
-        },
-    )
+    # The member's own people: read as text and checked by clean_beneficiary;
+    # a list to choose from on the filters page (show_people).
+    beneficiary = SharedCharField(label="Personne concernée", required=False)
     nature = SharedChoiceField(
         label="Nature du paiement",
         required=False,
@@ -68,14 +68,30 @@ class PaymentFilterForm(forms.Form):
         },
     )
 
+    NOT_A_PERSON = "Choisissez une personne dans la liste."
+
     def __init__(self, data, *, member, beneficiaries):
         super().__init__(data)
+        self.member = member
         self.beneficiaries = {str(b.pk): b for b in beneficiaries}
-        self.fields["beneficiary"].choices = [
+
+    def people(self):
+        """The choices of the person field: everyone, the member, each beneficiary."""
+        return [
             ("", "Toutes les personnes"),
-            (SELF, f"{member.first_name} (vous-même)"),
+            (SELF, f"{self.member.first_name} (vous-même)"),
             *[(pk, f"{b.first_names} {b.last_name}") for pk, b in self.beneficiaries.items()],
         ]
+
+    def show_people(self):
+        """Makes the person field a list to choose from, for the filters page."""
+        self.fields["beneficiary"] = forms.ChoiceField(
+            label=self.fields["beneficiary"].label,
+            required=False,
+            choices=self.people(),
+            error_messages={"invalid_choice": self.NOT_A_PERSON},
+        )
+        self._bound_fields_cache.pop("beneficiary", None)  # bound to the text field
 
     def clean_start(self):
         return self.not_in_future(self.cleaned_data["start"], "La date de début")
@@ -96,6 +112,8 @@ class PaymentFilterForm(forms.Form):
         value = self.cleaned_data["beneficiary"]
         if value in ("", SELF):
             return value or None
+        if value not in self.beneficiaries:
+            raise forms.ValidationError(self.NOT_A_PERSON)
         return self.beneficiaries[value]
 
     def clean(self):
@@ -130,7 +148,7 @@ class PaymentFilterForm(forms.Form):
         elif end:
             parts.append(f"jusqu'au {french_date(end)}")
         if data["beneficiary"] is not None:
-            person = dict(self.fields["beneficiary"].choices)[self.data["beneficiary"]]
+            person = dict(self.people())[self.data["beneficiary"]]
             parts.append(f"pour {person}")
         if data["nature"]:
             parts.append(f"« {Payment.NATURE_LABELS[data['nature']]} »")

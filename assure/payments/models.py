@@ -151,14 +151,17 @@ class PaymentListing:
 
 class PaymentQuerySet(models.QuerySet):
     """Queries on payments; used through the member (`member.payments.in_month(…)`),
-    so that they read one member's rows through the (member, -paid_on, -id) index.
-    `monthly_totals` and `listing` take the member: they are hand-written SQL
-    (see above), called on `Payment.objects`."""
+    so that they read one member's rows through the (member, -paid_on, -id) index."""
 
     def in_month(self, month):
         """Payments made in `month`'s month."""
         first = month_start(month)
         return self.filter(paid_on__gte=first, paid_on__lt=add_months(first, 1))
+
+
+class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
+    """`monthly_totals`, `listing` and `newest` take the member: they are
+    hand-written SQL (see above), on the manager so that no QuerySet is built."""
 
     def monthly_totals(self, member, first_month, months):
         """[(first day of the month, total, payments), …] for `months` months
@@ -222,7 +225,7 @@ class Payment(models.Model):
     nature = models.CharField("nature", max_length=20, choices=NATURES)
     amount = models.DecimalField("montant versé", max_digits=10, decimal_places=2)
 
-    objects = PaymentQuerySet.as_manager()
+    objects = PaymentManager()
 
     # The labels of NATURES by value: faster than get_nature_display() on long lists.
     NATURE_LABELS = dict(NATURES)

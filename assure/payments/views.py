@@ -48,11 +48,13 @@ class Links:
 @member_required
 def index(request, member):
     beneficiaries = beneficiaries_of(member)
-    form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries)
-    if not form.is_valid():
-        return filter_page(request, form)
     filters = kept_query(request.GET, drop=("page",))
-    payments = Payment.objects.listing(member, beneficiaries, **form.filters())
+    form = None  # no filter chosen: nothing to check
+    if filters:
+        form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries)
+        if not form.is_valid():
+            return filter_page(request, form)
+    payments = Payment.objects.listing(member, beneficiaries, **(form.filters() if form else {}))
     # Not a number: the first page; beyond the last: the last (Django's get_page).
     page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
     links = Links(kept_query(request.GET))
@@ -89,6 +91,7 @@ def filter_page(request, form):
     # Back to the list as filtered, or, when the filters are wrong, unfiltered.
     query = "" if form.errors else kept_query(request.GET, drop=("page",))
     back_url = reverse("payments:index") + query
+    form.show_people()
     return render(request, "payments/filters.html", {"form": form, "back_url": back_url})
 
 

@@ -33,14 +33,9 @@ def euros(value):
     """1234.5 → "1 234,50 €", with no-break spaces so the amount never wraps."""
     if value is None or value == "":
         return ""
-    value = Decimal(value).quantize(Decimal("0.01"))
-    units, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    sign = "-" if value < 0 else ""
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",") + f"{NBSP}€"
 
 
 @register.filter
