@@ -138,13 +138,13 @@ TEMPLATES = [
             ],
         },
     },
-    # Jinja2 for the content of « Mes paiements », much faster on long lists
-    # (templates in <app>/jinja2/; see assure/payments/jinja.py).
+    # Jinja2 for long lists (« Mes paiements », the directory's results), much
+    # faster (templates in <app>/jinja2/; see assure/portal/jinja.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "assure.payments.jinja.environment"},
+        "OPTIONS": {"environment": "assure.portal.jinja.environment"},
     },
 ]
 FORM_RENDERER = "assure.portal.forms.FormRenderer"

@@ -127,7 +127,7 @@ def measure(count):
     sys.path.insert(0, str(ROOT))
     django.setup()
     from directory_file import bench_communes
-    from django.db import connection
+    from django.test import Client
 
     from assure.directory.models import Convention, PracticePlace
     from assure.geography.models import Commune
@@ -149,10 +149,6 @@ def measure(count):
             PracticePlace.objects.near(kind, commune.latitude, commune.longitude, RADIUS_KM)
         )
 
-    # Statistics of every table, as autovacuum would have gathered them by now
-    # (`assure import_communes` leaves it to autovacuum).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     for postcode, kind in zip(postcodes[:WARM_UP], kinds[:WARM_UP], strict=True):
         search(postcode, kind)
     times, found = [], []
@@ -162,9 +158,22 @@ def measure(count):
         times.append((time.perf_counter() - start) * 1000)
         found.append(len(places))
     times.sort()
+    # The page itself (middleware, form, queries, template), as a visitor asks for it.
+    client = Client(HTTP_HOST="localhost")
+    pages = []
+    for n, (postcode, kind) in enumerate(zip(postcodes, kinds, strict=True)):
+        query = {"profession": kind, "location": postcode, "radius": RADIUS_KM}
+        start = time.perf_counter()
+        response = client.get("/trouver-un-medecin/", query)
+        if n >= WARM_UP:
+            pages.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200 and b"govuk-error-summary" not in response.content
+    pages.sort()
     print(
         json.dumps(
             {
+                "page_median": statistics.median(pages),
+                "page_p99": pages[min(len(pages) - 1, round(len(pages) * 0.99))],
                 "searches": count,
                 "postcodes": len(set(postcodes[WARM_UP:])),
                 "median": statistics.median(times),
@@ -188,14 +197,16 @@ def report_lines(database, results):
             f"{r['fee_lines']:,} lines in {r['fee_seconds']:.1f} s; search: **median "
             f"{r['median']:.2f} ms, p99 {r['p99']:.2f} ms** (max {r['max']:.1f} ms; "
             f"{r['searches']:,} searches, {r['postcodes']:,} postcodes, {r['full']:.0%} with 20 "
-            "places found)"
+            f"places found); the page `/trouver-un-medecin/`: **median {r['page_median']:.2f} ms, "
+            f"p99 {r['page_p99']:.2f} ms**"
         )
     if len(results) == 2:
         big, small = results
         lines.append(
             f"- Scaling ({database}): median at {big['places']:,} / at {small['places']:,} = "
             f"**{big['median'] / small['median']:.2f}** (target ≤ 1.3), p99 "
-            f"{big['p99'] / small['p99']:.2f}"
+            f"{big['p99'] / small['p99']:.2f}; the page: median "
+            f"{big['page_median'] / small['page_median']:.2f}"
         )
     return lines
 
@@ -244,9 +255,10 @@ def main():
         "proportion to their populations. A search = `Commune.objects.locate(postcode)` + "
         f"`PracticePlace.objects.near(kind, latitude, longitude, {RADIUS_KM})` (20 nearest) + "
         "`Convention.objects.attach_to`, postcodes drawn by population, kinds by how often "
-        "members look for them, in one process after `ANALYZE` (`assure import_directory` "
-        "runs it on its table, `assure import_communes` leaves it to autovacuum) and "
-        f"{WARM_UP} warm-up searches."
+        "members look for them, in one process after the imports (which end with `ANALYZE`) "
+        f"and {WARM_UP} warm-up searches. The page is then asked for the same searches "
+        "through Django's test client: middleware, form, queries and template, server "
+        "side only."
     )
     if not args.no_write:
         record(f"Directory: import and search ({database})", lines)

@@ -45,6 +45,7 @@ from assure.members.importing import (
     SeenKeys,
     _update_all,
     _write_one_by_one,
+    analyze,
     numbered_rows,
     read_header,
 )
@@ -292,7 +293,9 @@ class DirectoryImport:
             self._run(stage, seen, on_batch)
         self.report.rejected.sort(key=lambda rejection: rejection.line)
         if self.report.created or self.report.updated:
-            analyze()
+            # Without statistics PostgreSQL may scan every cell of a band of
+            # latitudes rather than read the index by kind and cell.
+            analyze(PracticePlace)
         return self.report
 
     def _run(self, stage, seen, on_batch):
@@ -606,21 +609,6 @@ class _PostgresStage:
     def drop(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
-
-
-def analyze():
-    """Refresh the planner's statistics of the practice places after an import that
-    changed rows, so that searches read the index by kind and cell (without
-    statistics PostgreSQL may scan every cell of a band of latitudes); on
-    PostgreSQL also the visibility map, so that they read the index alone.
-    ANALYZE reads a sample of the table (some 30,000 rows), VACUUM only the
-    pages changed: cheap after a small import, under a second after 500,000 rows."""
-    table = connection.ops.quote_name(PracticePlace._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
-        else:
-            cursor.execute(f"ANALYZE {table}")
 
 
 INSERTED = ("rpps", "place_key", *PracticePlace.UPDATABLE)

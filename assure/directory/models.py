@@ -320,6 +320,17 @@ class PracticePlace(models.Model):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     @property
+    def distance_text(self):
+        """ "à 2,4 km", or "dans la commune recherchée" at its centre (set by ``near``)."""
+        if self.distance_km < 0.1:
+            return "dans la commune recherchée"
+        return f"à {self.distance_km:.1f} km".replace(".", ",")
+
+    @property
+    def address_lines(self):
+        return self.address.splitlines()
+
+    @property
     def is_located(self):
         return self.latitude is not None and self.longitude is not None
 

@@ -1,5 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from assure.geography.forms import layout, signed_in_member
@@ -13,8 +16,27 @@ from .models import Convention, PracticePlace
 def search(request):
     kinds = PracticePlace.objects.kinds()
     form = DoctorSearchForm(request.GET, kinds=kinds, member=signed_in_member(request))
-    context = {"form": form, "layout": layout(request), "limit": LIMIT}
-    context["places"] = form.results() if form.is_valid() else None
+    results = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
+        results = mark_safe(  # noqa: S308
+            render_to_string(
+                "directory/results.jinja",
+                {
+                    "places": form.results(),
+                    "commune": data["commune"],
+                    "radius": data["radius"],
+                    "profession": data["profession"],
+                    "name": data["name"],
+                    "limit": LIMIT,
+                    "detail_url": reverse("directory:search"),
+                    "query": f"?{request.GET.urlencode()}",
+                },
+                using="jinja2",
+            )
+        )
+    context = {"form": form, "layout": layout(request), "limit": LIMIT, "results": results}
     return render(request, "directory/search.html", context)
 
 

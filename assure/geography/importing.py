@@ -25,6 +25,7 @@ from assure.members.importing import (
     ImportReport,
     Rejection,
     _update_all,
+    analyze,
     numbered_rows,
 )
 
@@ -246,6 +247,9 @@ class CommunesImport:
             if on_batch:
                 on_batch(self.report)
         self.report.rejected.sort(key=lambda rejection: rejection.line)
+        if self.report.created or self.report.updated or self.report.postcodes_added:
+            # Locating a postcode reads its index only once statistics exist.
+            analyze(Commune, Postcode)
         return self.report
 
     def batches(self):

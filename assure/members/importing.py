@@ -790,3 +790,18 @@ def _write_one_by_one(to_create, to_update, fields, report):
             else:
                 written[kind].append((line, instance))
     return written["create"], written["update"]
+
+
+def analyze(*models):
+    """Refresh the planner's statistics of the models' tables after an import that
+    changed rows (searches then use their indexes at once, not after autovacuum);
+    on PostgreSQL also the visibility map, so that index-only scans read the
+    index alone. ANALYZE reads a sample of a table (some 30,000 rows), VACUUM
+    only the pages changed: under a second after 500,000 rows."""
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")

@@ -1,5 +1,5 @@
 """Amounts, dates and pagination of « Mes paiements », for its templates (Django's
-and Jinja2's, see payments/jinja.py) and the PDF statement."""
+and Jinja2's, see portal/jinja.py) and the PDF statement."""
 
 from decimal import Decimal
 

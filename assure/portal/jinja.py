@@ -1,17 +1,16 @@
-"""The Jinja2 environment of the templates in assure/payments/jinja2/.
+"""The Jinja2 environment of the templates in <app>/jinja2/.
 
-« Mes paiements » renders its content (list, pagination; chart and
-statements) with Jinja2 and puts it in the Django layout (payments/page.html):
-in Django's template language that content took longer than a whole minimal
-member page (bench/member_pages.py). Autoescaping is on, and an undefined
-name is an error rather than "".
+Long lists are rendered with Jinja2 and put in the Django layout: the content
+of « Mes paiements » (payments/page.html) and the results of « Trouver un
+médecin »; in Django's template language they took longer than a whole
+minimal member page (bench/member_pages.py, bench/directory_search.py).
+Autoescaping is on, and an undefined name is an error rather than "".
 """
 
 from jinja2 import Environment, StrictUndefined
 
 from assure.outbox.formats import french_date
-
-from .templatetags.payments import euros, month_name, of_month, short_month_name
+from assure.payments.templatetags.payments import euros, month_name, of_month, short_month_name
 
 
 def environment(**options):
