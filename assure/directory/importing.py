@@ -813,4 +813,9 @@ def import_fees(lines, batch_size=BATCH_SIZE, on_batch=None):
     ``encoding="utf-8-sig", newline=""``). Raises HeaderError, before writing
     anything, when a required column is missing.
     """
-    return FeesImport(lines, batch_size).run(on_batch)
+    report = FeesImport(lines, batch_size).run(on_batch)
+    if report.created or report.updated:
+        # A search reads the fees of its 20 places by RPPS number: through the
+        # index only once the table has statistics.
+        analyze(Convention)
+    return report
