@@ -3,11 +3,12 @@ the back button keep them."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from assure.outbox.formats import french_date
 from assure.portal.forms import DateField
 
-from .models import SELF, Payment
+from .models import SELF, Payment, beneficiaries_of
 
 
 class Shared:
@@ -38,8 +39,9 @@ class SharedCharField(Shared, forms.CharField):
 class PaymentFilterForm(forms.Form):
     """Period, person and nature of the payments to list.
 
-    `beneficiaries` are the member's own (already fetched): an id that is not
-    among them, whoever it belongs to, is refused with the same message.
+    The person is one of the member's own beneficiaries (read only when a
+    person is chosen or listed): an id that is not among them, whoever it
+    belongs to, is refused with the same message.
     `filters()` gives the keyword arguments of `PaymentQuerySet.listing` (see
     `sql_filters` in models.py).
     """
@@ -70,10 +72,13 @@ class PaymentFilterForm(forms.Form):
 
     NOT_A_PERSON = "Choisissez une personne dans la liste."
 
-    def __init__(self, data, *, member, beneficiaries):
+    def __init__(self, data, *, member):
         super().__init__(data)
         self.member = member
-        self.beneficiaries = {str(b.pk): b for b in beneficiaries}
+
+    @cached_property
+    def beneficiaries(self):
+        return {str(b.pk): b for b in beneficiaries_of(self.member)}
 
     def people(self):
         """The choices of the person field: everyone, the member, each beneficiary."""

@@ -86,17 +86,23 @@ def beneficiaries_of(member):
     return [Beneficiary.from_db(member._state.db, names, row) for row in rows]
 
 
+class Person(NamedTuple):
+    """A beneficiary's names, as a list of payments shows them."""
+
+    first_names: str
+    last_name: str
+
+
 class ListedPayment(NamedTuple):
     """A payment as « Mes paiements » and the member's home list it: what
-    they show of it. Lighter than a `Payment`, built from the row's values."""
+    they show of it. Lighter than a `Payment`, built from the row's values;
+    `beneficiary` is a `Person`, or None for the member themself."""
 
     pk: int
     paid_on: datetime.date
     nature: str
     amount: Decimal
-    beneficiary: Beneficiary | None
-
-    COLUMNS = "id, paid_on, nature, amount, beneficiary_id"
+    beneficiary: Person | None
 
     @property
     def nature_label(self):
@@ -109,21 +115,19 @@ class ListedPayment(NamedTuple):
 class PaymentListing:
     """A member's payments matching the filters of « Mes paiements », newest
     first (latest recorded first on the same day), as Django's `Paginator`
-    reads a list: `count()` and a slice of `ListedPayment`, one query each.
-    Each payment's beneficiary is taken from `beneficiaries` (the member's,
-    already read).
+    reads a list: `count()` and a slice of `ListedPayment`, one query each
+    (the slice reads the beneficiaries' names with the payments).
 
     (Reading the count with the page, as a window COUNT, took twice as long as
     the two queries: the database then reads every matching row.)
     """
 
-    def __init__(self, db, member, beneficiaries, filters):
+    def __init__(self, db, member, filters):
         conditions, params = sql_filters(**filters)
         self.db = db
         self.table = Payment._meta.db_table
         self.where = f"member_id = %s AND {conditions}"
         self.params = [member.pk, *params]
-        self.beneficiaries = {beneficiary.pk: beneficiary for beneficiary in beneficiaries}
 
     def count(self):
         [(count,)] = select(
@@ -138,14 +142,19 @@ class PaymentListing:
             return []
         rows = select(
             self.db,
-            f"SELECT {ListedPayment.COLUMNS} FROM {self.table} "  # noqa: S608
-            f"WHERE {self.where} ORDER BY paid_on DESC, id DESC LIMIT %s OFFSET %s",
+            "SELECT p.id, p.paid_on, p.nature, p.amount, b.first_names, b.last_name "  # noqa: S608
+            "FROM (SELECT id, paid_on, nature, amount, beneficiary_id "
+            f"FROM {self.table} WHERE {self.where} "
+            "ORDER BY paid_on DESC, id DESC LIMIT %s OFFSET %s) p "
+            f"LEFT JOIN {Beneficiary._meta.db_table} b ON b.id = p.beneficiary_id "
+            "ORDER BY p.paid_on DESC, p.id DESC",
             [*self.params, window.stop - window.start, window.start],
         )
-        beneficiaries = self.beneficiaries
         return [
-            ListedPayment(pk, paid_on, nature, money(amount), beneficiaries.get(beneficiary))
-            for pk, paid_on, nature, amount, beneficiary in rows
+            ListedPayment(
+                pk, paid_on, nature, money(amount), None if last is None else Person(first, last)
+            )
+            for pk, paid_on, nature, amount, first, last in rows
         ]
 
 
@@ -183,15 +192,14 @@ class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
         zero = (Decimal("0.00"), 0)
         return [(start, *found.get(n, zero)) for n, start in enumerate(starts[:-1])]
 
-    def listing(self, member, beneficiaries, **filters):
+    def listing(self, member, **filters):
         """The member's payments matching `filters` (see `sql_filters`), newest
         first, for Django's `Paginator` (see `PaymentListing`)."""
-        return PaymentListing(self.db, member, beneficiaries, filters)
+        return PaymentListing(self.db, member, filters)
 
     def newest(self, member, count):
-        """The member's `count` latest payments, newest first, without their
-        beneficiary (the member's home shows the date, nature and amount)."""
-        return PaymentListing(self.db, member, [], {})[0:count]
+        """The member's `count` latest payments, newest first."""
+        return PaymentListing(self.db, member, {})[0:count]
 
 
 class Payment(models.Model):

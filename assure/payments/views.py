@@ -13,7 +13,7 @@ from assure.outbox.formats import french_date
 
 from .chart import MonthlyChart
 from .forms import PaymentFilterForm
-from .models import Payment, add_months, beneficiaries_of, month_start
+from .models import Payment, add_months, month_start
 from .statement import statement_pdf
 from .templatetags.payments import euros, kept_query, pagination
 
@@ -47,14 +47,13 @@ class Links:
 
 @member_required
 def index(request, member):
-    beneficiaries = beneficiaries_of(member)
     filters = kept_query(request.GET, drop=("page",))
     form = None  # no filter chosen: nothing to check
     if filters:
-        form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries)
+        form = PaymentFilterForm(request.GET, member=member)
         if not form.is_valid():
             return filter_page(request, form)
-    payments = Payment.objects.listing(member, beneficiaries, **(form.filters() if form else {}))
+    payments = Payment.objects.listing(member, **(form.filters() if form else {}))
     # Not a number: the first page; beyond the last: the last (Django's get_page).
     page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
     links = Links(kept_query(request.GET))
@@ -80,7 +79,7 @@ def index(request, member):
 
 @member_required
 def filters(request, member):
-    form = PaymentFilterForm(request.GET, member=member, beneficiaries=beneficiaries_of(member))
+    form = PaymentFilterForm(request.GET, member=member)
     form.is_valid()  # the filters chosen so far, their errors shown if any
     return filter_page(request, form)
 
