@@ -61,7 +61,6 @@ class MonthlyChart:
 
     width = WIDTH
     bar_x = BAR_X
-    bar_height = BAR_HEIGHT
 
     def __init__(self, totals):
         largest = max((total for _, total in totals), default=0)

@@ -137,9 +137,6 @@ class PaymentFilterForm(forms.Form):
             "nature": self.cleaned_data["nature"],
         }
 
-    def is_filtered(self):
-        return any(value not in (None, "") for value in self.filters().values())
-
     def description(self):
         """The filters in words, for the list; to be called once the form is valid:
         "du 1er janvier 2026 au 31 mars 2026, pour Lucas Martin, « Remboursement de soins »"."""
