@@ -83,3 +83,39 @@ def test_email_url_selects_the_smtp_server():
         "EMAIL_TIMEOUT": 20,
     }
     assert email_settings("smtps://smtp.exemple")["EMAIL_PORT"] == 465
+
+
+def test_postgresql_prepares_the_queries_a_connection_runs_again(tmp_path):
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    url = "postgres://assure@db.exemple/assure?sslmode=require"
+    on = assure("shell", "-v", "0", "-c", code, ASSURE_VAR_DIR=str(tmp_path), DATABASE_URL=url)
+    assert on.stdout.strip() == (
+        "{'sslmode': 'require', 'server_side_binding': True, 'prepare_threshold': 5}"
+    ), on.stderr
+    off = assure(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        ASSURE_VAR_DIR=str(tmp_path),
+        DATABASE_URL=url,
+        DATABASE_PREPARED_STATEMENTS="0",
+    )
+    assert off.stdout.strip() == "{'sslmode': 'require'}", off.stderr
+
+
+def test_the_tests_database_prepares_queries_when_it_is_postgresql(db):
+    from django.db import connection
+
+    from assure.members.models import Member
+
+    for _ in range(6):
+        list(Member.objects.filter(postcode="76000"))
+    if connection.vendor != "postgresql":
+        assert "server_side_binding" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('"members_member"."postcode" = $1' in statement for statement in prepared)

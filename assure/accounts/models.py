@@ -12,7 +12,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assure.lib import useragent
+from assure.lib import rows, useragent
 from assure.members.models import Member
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: easy to read off a letter and to type.
@@ -126,6 +126,24 @@ class SignIn:
 
 
 class MemberUserManager(UserManager):
+    def with_member(self, pk):
+        """The user ``pk`` with their member (None for an agent), or None: what
+        every page reads for its session (backends.MemberBackend), in one query."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {rows.columns(User, 'u')}, {rows.columns(Member, 'm')} "  # noqa: S608
+                f"FROM {User._meta.db_table} u "
+                f"LEFT JOIN {Member._meta.db_table} m ON m.id = u.member_id WHERE u.id = %s",
+                [pk],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        split = len(User._meta.concrete_fields)
+        user = rows.instance(User, self.db, row[:split])
+        user.member = rows.instance(Member, self.db, row[split:]) if user.member_id else None
+        return user
+
     def sign_in(self, nir, secret, request):
         """Check a NIR + code-or-password, counting failures per NIR and client.
 
@@ -401,6 +419,20 @@ class ProvisionalCode(models.Model):
         return ProvisionalCode.objects.filter(pk=self.pk, used_at=None).update(used_at=now) == 1
 
 
+class SecurityEventManager(models.Manager):
+    def last_sign_ins(self, member, count):
+        """The member's `count` latest sign-ins, newest first, through the
+        (member, kind, -created_at) index; hand-written SQL (lib/rows.py), as
+        the home page shows them."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {rows.columns(self.model, 'e')} FROM {self.model._meta.db_table} e "  # noqa: S608
+                "WHERE member_id = %s AND kind = %s ORDER BY created_at DESC LIMIT %s",
+                [member.pk, self.model.SIGN_IN, count],
+            )
+            return [rows.instance(self.model, self.db, row) for row in cursor.fetchall()]
+
+
 class SecurityEvent(models.Model):
     CODE_ISSUED = "code_issued"
     SIGN_IN = "sign_in"
@@ -446,6 +478,8 @@ class SecurityEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = SecurityEventManager()
 
     class Meta:
         ordering = ["-created_at"]

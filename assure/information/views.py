@@ -4,6 +4,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from assure.accounts.models import SecurityEvent
 from assure.accounts.views import member_required
 from assure.members.models import Beneficiary, RightsPeriod
 
@@ -31,7 +32,9 @@ def index(request, member):
             ),
         ),
     )
-    return render(request, "information/index.html", {"member": member, "today": today})
+    sign_ins = SecurityEvent.objects.last_sign_ins(member, 5)
+    context = {"member": member, "today": today, "sign_ins": sign_ins}
+    return render(request, "information/index.html", context)
 
 
 @member_required

@@ -1,4 +1,4 @@
-from django.db import connections, models
+from django.db import models
 
 from assure.lib.names import same_name
 from assure.lib.nir import InvalidNIR, format_nir, parse_nir
@@ -27,47 +27,6 @@ class MemberQuerySet(models.QuerySet):
         return None
 
 
-class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
-    def by_pk(self, pk):
-        """The member ``pk``, or None: what every member page reads first.
-
-        On the manager, so that no QuerySet is built; hand-written SQL, with
-        the ORM's conversions of the values (dates and times on SQLite): about
-        0.09 ms against 0.18 ms for ``raw()`` and 0.4 ms for ``get()``
-        (bench/member_pages.py)."""
-        fields = self.model._meta.concrete_fields
-        connection = connections[self.db]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(f.column for f in fields)} "  # noqa: S608
-                f"FROM {self.model._meta.db_table} WHERE id = %s",
-                [pk],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        values = list(row)
-        for index, (functions, column) in self.converters().items():
-            for convert in functions:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(self.db, [f.attname for f in fields], values)
-
-    def converters(self):
-        """{field index: (conversion functions, column)} of the model's fields, as
-        the ORM applies them to the values read on this database (computed once)."""
-        key = (self.model, connections[self.db].vendor)
-        if key not in CONVERTERS:
-            table = self.model._meta.db_table
-            compiler = self.all().query.get_compiler(using=self.db)
-            CONVERTERS[key] = compiler.get_converters(
-                [f.get_col(table) for f in self.model._meta.concrete_fields]
-            )
-        return CONVERTERS[key]
-
-
-CONVERTERS = {}
-
-
 class Member(models.Model):
     """An insured person of the fund's registry (imported, never created by the portal)."""
 
@@ -93,7 +52,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MemberManager()
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = "assuré"

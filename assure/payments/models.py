@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db import connections, models
 
 from assure.members.models import Beneficiary, Member
@@ -94,9 +95,9 @@ class Person(NamedTuple):
 
 
 class ListedPayment(NamedTuple):
-    """A payment as « Mes paiements » and the member's home list it: what
-    they show of it. Lighter than a `Payment`, built from the row's values;
-    `beneficiary` is a `Person`, or None for the member themself."""
+    """A payment as « Mes paiements » lists it: what it shows of it. Lighter
+    than a `Payment`, built from the row's values; `beneficiary` is a
+    `Person`, or None for the member themself."""
 
     pk: int
     paid_on: datetime.date
@@ -112,49 +113,74 @@ class ListedPayment(NamedTuple):
         return Payment.beneficiary_name(self, member)
 
 
+class LatestPayment(NamedTuple):
+    """A payment as the member's home lists it: date, nature and amount."""
+
+    pk: int
+    paid_on: datetime.date
+    nature: str
+    amount: Decimal
+
+    @property
+    def nature_label(self):
+        return Payment.NATURE_LABELS.get(self.nature, self.nature)
+
+
 class PaymentListing:
     """A member's payments matching the filters of « Mes paiements », newest
-    first (latest recorded first on the same day), as Django's `Paginator`
-    reads a list: `count()` and a slice of `ListedPayment`, one query each
-    (the slice reads the beneficiaries' names with the payments).
+    first (latest recorded first on the same day), read a page at a time.
 
-    (Reading the count with the page, as a window COUNT, took twice as long as
-    the two queries: the database then reads every matching row.)
+    One query reads the page with the number of matching payments and the
+    beneficiaries' names: on PostgreSQL each query costs a round trip to the
+    server, about as much as the SQL itself (bench/member_pages.py). The count
+    is a scalar subquery, read once through the index: a window COUNT took
+    twice as long, the database then reading every matching row.
     """
 
     def __init__(self, db, member, filters):
         conditions, params = sql_filters(**filters)
         self.db = db
-        self.table = Payment._meta.db_table
         self.where = f"member_id = %s AND {conditions}"
         self.params = [member.pk, *params]
 
-    def count(self):
-        [(count,)] = select(
-            self.db,
-            f"SELECT COUNT(*) FROM {self.table} WHERE {self.where}",  # noqa: S608
-            self.params,
-        )
-        return count
+    def page(self, number, per_page):
+        """Django's `Page` `number` (a string from the URL), as
+        `Paginator.get_page` chooses it: the first page when it is not a
+        number, the last when it is beyond (then one more query)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        # Out of range, the window is empty; kept within what the database takes.
+        count, payments = self.read(per_page, min(max(0, number - 1), 10**9) * per_page)
+        paginator = Paginator([], per_page)
+        paginator.count = count  # a cached_property: Django asks nothing more
+        if not 1 <= number <= paginator.num_pages:
+            number = paginator.num_pages
+            count, payments = self.read(per_page, (number - 1) * per_page)
+        return Page(payments, number, paginator)
 
-    def __getitem__(self, window):
-        if window.stop <= window.start:  # no payment at all
-            return []
+    def read(self, limit, offset):
+        """(number of matching payments, [ListedPayment] of the window)."""
+        table = Payment._meta.db_table
         rows = select(
             self.db,
-            "SELECT p.id, p.paid_on, p.nature, p.amount, b.first_names, b.last_name "  # noqa: S608
-            "FROM (SELECT id, paid_on, nature, amount, beneficiary_id "
-            f"FROM {self.table} WHERE {self.where} "
-            "ORDER BY paid_on DESC, id DESC LIMIT %s OFFSET %s) p "
+            # At least one row, with the count, even when the window is empty.
+            f"SELECT c.n, p.id, p.paid_on, p.nature, p.amount, b.first_names, b.last_name "  # noqa: S608
+            f"FROM (SELECT COUNT(*) AS n FROM {table} WHERE {self.where}) c "
+            "LEFT JOIN (SELECT id, paid_on, nature, amount, beneficiary_id "
+            f"FROM {table} WHERE {self.where} "
+            "ORDER BY paid_on DESC, id DESC LIMIT %s OFFSET %s) p ON 1 = 1 "
             f"LEFT JOIN {Beneficiary._meta.db_table} b ON b.id = p.beneficiary_id "
             "ORDER BY p.paid_on DESC, p.id DESC",
-            [*self.params, window.stop - window.start, window.start],
+            [*self.params, *self.params, limit, offset],
         )
-        return [
+        return rows[0][0], [
             ListedPayment(
                 pk, paid_on, nature, money(amount), None if last is None else Person(first, last)
             )
-            for pk, paid_on, nature, amount, first, last in rows
+            for _, pk, paid_on, nature, amount, first, last in rows
+            if pk is not None
         ]
 
 
@@ -194,12 +220,23 @@ class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
 
     def listing(self, member, **filters):
         """The member's payments matching `filters` (see `sql_filters`), newest
-        first, for Django's `Paginator` (see `PaymentListing`)."""
+        first, read a page at a time (see `PaymentListing`)."""
         return PaymentListing(self.db, member, filters)
 
     def newest(self, member, count):
-        """The member's `count` latest payments, newest first."""
-        return PaymentListing(self.db, member, {})[0:count]
+        """The member's `count` latest payments, newest first, as the home page
+        lists them (`LatestPayment`)."""
+        rows = select(
+            self.db,
+            "SELECT id, paid_on, nature, amount "  # noqa: S608
+            f"FROM {self.model._meta.db_table} WHERE member_id = %s "
+            "ORDER BY paid_on DESC, id DESC LIMIT %s",
+            [member.pk, count],
+        )
+        return [
+            LatestPayment(pk, paid_on, nature, money(amount))
+            for pk, paid_on, nature, amount in rows
+        ]
 
 
 class Payment(models.Model):

@@ -1,15 +1,13 @@
 import datetime
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from assure.accounts.views import member_required
 from assure.outbox.formats import french_date
+from assure.portal.jinja import member_page
 
 from .chart import MonthlyChart
 from .forms import PaymentFilterForm
@@ -54,8 +52,7 @@ def index(request, member):
         if not form.is_valid():
             return filter_page(request, form)
     payments = Payment.objects.listing(member, **(form.filters() if form else {}))
-    # Not a number: the first page; beyond the last: the last (Django's get_page).
-    page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
+    page = payments.page(request.GET.get("page"), PER_PAGE)
     links = Links(kept_query(request.GET))
     context = {
         "form": form,
@@ -74,7 +71,7 @@ def index(request, member):
         ],
         "pagination": pagination(page, request.path, filters),
     }
-    return jinja_page(request, "payments/index.jinja", context, "Mes paiements")
+    return member_page(request, "payments/index.jinja", context, "Mes paiements")
 
 
 @member_required
@@ -104,15 +101,7 @@ def months(request, member):
         "statement_months": [month for month, _, count in reversed(totals[:-1]) if count],
         "links": Links(),
     }
-    return jinja_page(request, "payments/months.jinja", context, "Montants par mois et relevés")
-
-
-def jinja_page(request, template, context, title):
-    """The page whose content is the Jinja2 `template`, in the member layout
-    (payments/page.html)."""
-    # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
-    content = mark_safe(render_to_string(template, context, using="jinja2"))  # noqa: S308
-    return render(request, "payments/page.html", {"title": title, "content": content})
+    return member_page(request, "payments/months.jinja", context, "Montants par mois et relevés")
 
 
 @member_required

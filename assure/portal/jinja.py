@@ -1,12 +1,17 @@
 """The Jinja2 environment of the templates in <app>/jinja2/.
 
-Long lists are rendered with Jinja2 and put in the Django layout: the content
-of « Mes paiements » (payments/page.html) and the results of « Trouver un
-médecin »; in Django's template language they took longer than a whole
-minimal member page (bench/member_pages.py, bench/directory_search.py).
-Autoescaping is on, and an undefined name is an error rather than "".
+The busiest pages' content is rendered with Jinja2 and put in the Django
+layout (`member_page`): the member's home and « Mes paiements », and the
+results of « Trouver un médecin ». In Django's template language their content
+took longer than a whole minimal member page (bench/member_pages.py,
+bench/directory_search.py). Autoescaping is on, and an undefined name is an
+error rather than "".
 """
 
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from jinja2 import Environment, StrictUndefined
 
 from assure.outbox.formats import french_date
@@ -19,6 +24,7 @@ def environment(**options):
     env = Environment(
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, **options
     )
+    env.globals["url"] = reverse
     env.filters |= {
         "euros": euros,
         "french_date": french_date,
@@ -27,3 +33,11 @@ def environment(**options):
         "short_month_name": short_month_name,
     }
     return env
+
+
+def member_page(request, template, context, title):
+    """The page whose content is the Jinja2 `template`, in the member layout
+    (portal/member_page.html). The content has `csrf_input` for its forms."""
+    # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
+    content = mark_safe(render_to_string(template, context, request, using="jinja2"))  # noqa: S308
+    return render(request, "portal/member_page.html", {"title": title, "content": content})

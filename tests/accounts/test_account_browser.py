@@ -69,7 +69,7 @@ def test_change_the_password_then_sign_in_with_it(browser_page, live_server, cla
 def test_not_me_from_the_recent_sign_ins(browser_page, live_server, claire):
     me = Visit(browser_page(width=320), live_server.url)
     sign_in_as(me.page, claire.account, live_server)
-    me.open("/accueil/")
+    me.open("/mes-informations/")
     me.click("Une connexion ne vient pas de vous ?", role="link")
     assert me.heading() == "Une connexion ne vient pas de vous"
     me.change_password(PASSWORD, NEW)

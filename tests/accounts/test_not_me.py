@@ -25,8 +25,8 @@ def not_me(client, current=PASSWORD, password=NEW, confirmation=None):
     )
 
 
-def test_the_home_page_leads_here_from_the_recent_sign_ins(claire):
-    page = text(signed_in(claire).get(HOME))
+def test_my_information_leads_here_from_the_recent_sign_ins(claire):
+    page = text(signed_in(claire).get("/mes-informations/"))
     assert f'href="{NOT_ME}">Une connexion ne vient pas de vous ?</a>' in page
 
 

@@ -7,6 +7,7 @@ from assure.accounts.models import SecurityEvent
 from tests.conftest import PASSWORD, text
 
 NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
+INFORMATION = "/mes-informations/"
 
 
 def signed_in(client, member):
@@ -27,12 +28,38 @@ def test_agents_without_a_member_record_get_a_404_on_member_pages(client, django
     assert client.get(reverse("accounts:home")).status_code == 404
 
 
-def test_home_shows_the_recent_sign_ins(client, claire):
-    page = signed_in(client, claire).get(reverse("accounts:home"), HTTP_USER_AGENT="x").content
-    page = page.decode()
-    assert "Bonjour Claire" in page
+def test_my_information_shows_the_recent_sign_ins(client, claire):
+    page = signed_in(client, claire).get(INFORMATION, HTTP_USER_AGENT="x").content.decode()
     assert "Mes dernières connexions" in page
     assert "127.0.0.1" in page
+
+
+def test_my_information_lists_my_own_5_latest_sign_ins_newest_first(client, claire, alice):
+    phone = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/121.0 Mobile Safari/537.36"
+    for day in range(1, 8):
+        SecurityEvent.objects.create(
+            member=claire,
+            kind=SecurityEvent.SIGN_IN,
+            created_at=datetime.datetime(2026, 11, day, 8, 5, tzinfo=datetime.UTC),
+            ip=f"192.0.2.{day}",
+            user_agent=phone,
+        )
+    SecurityEvent.objects.create(member=alice, kind=SecurityEvent.SIGN_IN, ip="198.51.100.9")
+    SecurityEvent.objects.create(member=claire, kind=SecurityEvent.SIGN_IN_FAILED, ip="203.0.113.1")
+    with time_machine.travel(datetime.datetime(2026, 11, 8, 9, 0, tzinfo=datetime.UTC)):
+        page = text(signed_in(client, claire).get(INFORMATION))
+    table = page[page.index("Vos 5 dernières connexions") :]
+    table = table[: table.index("</table>")]
+    # Today's sign-in (no user agent, 127.0.0.1), then 7, 6, 5 and 4 November (Paris time).
+    assert table.count("<tr") == 6  # the head and five sign-ins
+    assert "8 novembre 2026 à 10 h 00" in table and "Appareil inconnu" in table
+    assert "127.0.0.1" in table
+    for day in (7, 6, 5, 4):
+        assert f"{day} novembre 2026 à 9 h 05" in table and f"192.0.2.{day}" in table
+    assert table.index("192.0.2.7") < table.index("192.0.2.4")
+    assert table.count("Chrome sur Android") == 4
+    for other in ("192.0.2.3", "198.51.100.9", "203.0.113.1"):
+        assert other not in table
 
 
 def test_sign_out_ends_the_session_on_the_server(client, claire):

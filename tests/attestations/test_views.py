@@ -121,9 +121,9 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     for _ in range(count):
         Attestation.objects.issue_rights(family)
 
-    # Session, user, member; the count and the page of attestations; the
+    # Session, the user with their member; the count and the page of attestations; the
     # session's last activity (savepoint, update, release).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = signed_in.get(INDEX)
 
     assert response.status_code == 200

@@ -76,6 +76,7 @@ def test_it_shows_the_whole_file(alice_file, alice_account, client):
         "Mon médecin traitant",
         "Mes coordonnées bancaires",
         "Complémentaire santé solidaire",
+        "Mes dernières connexions",
         "Mon compte en ligne",
     ]
     assert found["Mon identité"] == (
@@ -314,9 +315,10 @@ def test_it_reads_everything_in_a_fixed_number_of_queries(
     )
     client.force_login(alice_account)
 
-    # Session, user, member; the member's current, coming and past rights;
-    # the beneficiaries and their current rights; then the idle timeout
-    # saving the session (savepoint, update, release).
+    # Session, the user with their member; the member's current, coming and
+    # past rights; the beneficiaries and their current rights; the last
+    # sign-ins; then the idle timeout saving the session (savepoint, update,
+    # release).
     with django_assert_num_queries(11):
         response = client.get(URL)
 
@@ -331,7 +333,7 @@ def test_the_page_leads_to_the_online_account_settings(client, alice_account):
     page = html.unescape(client.get(reverse("information:index")).content.decode())
     for label, name in [
         ("Changer mon mot de passe", "accounts:change_password"),
-        ("Une connexion ne vient pas de moi", "accounts:not_me"),
+        ("Une connexion ne vient pas de vous ?", "accounts:not_me"),
         ("Résilier mon compte en ligne", "accounts:close_account"),
     ]:
         assert label in page

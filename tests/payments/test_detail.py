@@ -166,8 +166,8 @@ def test_the_page_count_is_fixed_whatever_the_number_of_lines(
         PaymentLineFactory(payment=payment, position=position)
     signed_in.get(url(payment))  # the first request after signing in saves the session
 
-    # Session, user, member, the payment with its beneficiary, its lines.
-    with django_assert_num_queries(5):
+    # Session, the user with their member, the payment with its beneficiary, its lines.
+    with django_assert_num_queries(4):
         response = signed_in.get(url(payment))
 
     assert main_text(response).count("Consultation médecin généraliste") == size

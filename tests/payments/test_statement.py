@@ -192,11 +192,12 @@ def test_it_needs_a_signed_in_member(client, february):
 
 def test_the_page_count_is_fixed(signed_in, alice, february, django_assert_num_queries):
     signed_in.get(FEBRUARY)  # the first request after signing in saves the session
-    # Session, user, member, the month's payments with their beneficiaries, their lines.
-    with django_assert_num_queries(5):
+    # Session, the user with their member, the month's payments with their
+    # beneficiaries, their lines.
+    with django_assert_num_queries(4):
         signed_in.get(FEBRUARY)
     for day in range(1, 20):
         pay(alice, datetime.date(2026, 2, day))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert signed_in.get(FEBRUARY).status_code == 200
     assert Member.objects.count() == 1
