@@ -422,8 +422,7 @@ class ProvisionalCode(models.Model):
 class SecurityEventManager(models.Manager):
     def last_sign_ins(self, member, count):
         """The member's `count` latest sign-ins, newest first, through the
-        (member, kind, -created_at) index; hand-written SQL (lib/rows.py), as
-        the home page shows them."""
+        (member, kind, -created_at) index (« Mes informations »)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {rows.columns(self.model, 'e')} FROM {self.model._meta.db_table} e "  # noqa: S608

@@ -166,7 +166,7 @@ class PaymentListing:
         rows = select(
             self.db,
             # At least one row, with the count, even when the window is empty.
-            f"SELECT c.n, p.id, p.paid_on, p.nature, p.amount, b.first_names, b.last_name "  # noqa: S608
+            "SELECT c.n, p.id, p.paid_on, p.nature, p.amount, b.first_names, b.last_name "  # noqa: S608
             f"FROM (SELECT COUNT(*) AS n FROM {table} WHERE {self.where}) c "
             "LEFT JOIN (SELECT id, paid_on, nature, amount, beneficiary_id "
             f"FROM {table} WHERE {self.where} "
