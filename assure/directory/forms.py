@@ -4,6 +4,7 @@ from django import forms
 
 from assure.geography.forms import LocationForm
 from assure.geography.models import search_key
+from assure.portal.forms import Select
 
 from .models import Convention, PracticePlace
 
@@ -23,6 +24,7 @@ class DoctorSearchForm(LocationForm):
 
     profession = forms.ChoiceField(
         label="Profession ou spécialité",
+        widget=Select,
         error_messages={
             "required": "Choisissez une profession ou une spécialité.",
             "invalid_choice": "Choisissez une profession ou une spécialité dans la liste.",
@@ -48,6 +50,7 @@ class DoctorSearchForm(LocationForm):
         required=False,
         empty_value=DEFAULT_RADIUS,
         initial=DEFAULT_RADIUS,
+        widget=Select,
         error_messages={
             "invalid_choice": "Choisissez une distance dans la liste : 5, 10, 20 ou 50 km.",
         },

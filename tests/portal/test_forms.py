@@ -2,10 +2,11 @@
 
 import re
 
+import pytest
 from django import forms
 from django.template.loader import render_to_string
 
-from assure.portal.forms import DateField, Radios
+from assure.portal.forms import DateField, Radios, Select
 
 
 class ContactForm(forms.Form):
@@ -197,3 +198,23 @@ def test_there_is_no_error_summary_without_errors():
     assert (
         render_to_string("portal/includes/error_summary.html", {"form": blank_form()}).strip() == ""
     )
+
+
+@pytest.mark.parametrize("value", ["b", "", None, "<x>", 2])
+def test_the_python_select_writes_what_djangos_templates_write(value):
+    choices = [
+        ("", "Choisissez"),
+        ("a", "Médecin généraliste"),
+        ("b", "Pédiatre & co"),
+        ("Autres", [(2, "Deux"), ("<x>", "<Étrange>")]),
+    ]
+    attrs = {"id": "id_kind", "class": "govuk-select govuk-select--error", "required": True}
+    attrs |= {"aria-describedby": "id_kind_error", "disabled": False}
+
+    def html(widget):
+        widget.choices = choices
+        written = widget.render("kind", value, attrs=attrs)
+        return re.sub(r">\s+<", "><", str(written)).strip()
+
+    assert html(Select()) == html(forms.Select())
+    assert html(Select()).count(" selected") == 1  # None chooses the empty choice
