@@ -20,7 +20,6 @@ import math
 from django.db import connections, models
 from django.db.models import Count, F
 
-from assure.lib import rows
 from assure.lib.names import normalize_name
 from assure.payments.templatetags.payments import euros
 from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
@@ -125,123 +124,65 @@ class PracticePlaceQuerySet(models.QuerySet):
         """
         cap = limit * CANDIDATES_PER_RESULT + EXTRA_CANDIDATES
         close_km = radius_km * FIRST_STEP
-        # The SQL is written here, not by the ORM, which took longer to write it
-        # than the database to run it (bench/directory_search.py).
-        close_sql, close_params = self._box_sql(kind, latitude, longitude, close_km)
-        whole_sql, whole_params = self._box_sql(kind, latitude, longitude, radius_km)
+        close, whole = (self._box(kind, latitude, longitude, km) for km in (close_km, radius_km))
         # The whole box is read only when fewer than ``limit`` of the close box's
         # candidates are surely within close_km (the flat distance may understate):
         # else its LIMIT is 0, which SQLite and PostgreSQL test before reading.
         surely = (close_km * (1 - self._flat_error(latitude, close_km)) / KM_PER_DEGREE) ** 2
-        # Only SQL written by _box_sql is formatted in; values are parameters.
+        columns = ("pk", "latitude", "longitude", "flat")
+        close_sql, close_params = close.values_list(*columns)[:cap].query.sql_with_params()
+        whole_sql, whole_params = whole.values_list(*columns).query.sql_with_params()
+        # Only SQL the ORM wrote for these querysets is formatted in; values are parameters.
         sql = (
-            f"WITH near_places AS ({close_sql} LIMIT %s) "  # noqa: S608
+            f"WITH near_places AS ({close_sql}) "  # noqa: S608
             "SELECT 0, * FROM near_places UNION ALL "
             f"SELECT 1, * FROM ({whole_sql} LIMIT CASE WHEN "
             "(SELECT COUNT(*) FROM near_places WHERE flat <= %s) < %s THEN %s ELSE 0 END"
             ") whole_box"
         )
-        params = (*close_params, cap, *whole_params, surely, limit, cap)
+        whole_params = (*whole_params, surely, limit, cap)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            found_rows = cursor.fetchall()
+            cursor.execute(sql, (*close_params, *whole_params))
+            rows = cursor.fetchall()
         nearest = self._nearest_in(
-            lambda: self._box(kind, latitude, longitude, close_km),
-            [row[1:] for row in found_rows if row[0] == 0], latitude, longitude, close_km, limit,
-        )  # fmt: skip
+            close, [row[1:] for row in rows if row[0] == 0], latitude, longitude, close_km, limit
+        )
         if len(nearest) < limit:
             nearest = self._nearest_in(
-                lambda: self._box(kind, latitude, longitude, radius_km),
-                [row[1:] for row in found_rows if row[0] == 1], latitude, longitude, radius_km,
+                whole, [row[1:] for row in rows if row[0] == 1], latitude, longitude, radius_km,
                 limit,
             )  # fmt: skip
-        places = self._by_pk([pk for _, pk in nearest])
+        rows = self.model.objects.in_bulk([pk for _, pk in nearest])
         found = []
         for distance, pk in nearest:
-            place = places[pk]
+            place = rows[pk]
             place.distance_km = distance
             found.append(place)
         return found
 
-    def _by_pk(self, pks):
-        """{pk: place} of these places (hand-written SQL, see ``near``)."""
-        if not pks:
-            return {}
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {rows.columns(self.model, 'p')} "  # noqa: S608
-                f"FROM {self.model._meta.db_table} p WHERE id IN ({', '.join(['%s'] * len(pks))})",
-                pks,
-            )
-            places = [rows.instance(self.model, self.db, row) for row in cursor.fetchall()]
-        return {place.pk: place for place in places}
-
-    @staticmethod
-    def _bounds(latitude, longitude, radius_km):
-        """The box around the point holding the circle of ``radius_km``: its cells,
-        latitudes, longitudes (None when the box crosses the antimeridian: every
-        longitude) and the cosine that shortens degrees of longitude."""
-        d_latitude = radius_km / KM_PER_DEGREE
-        widest = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
-        d_longitude = radius_km / (KM_PER_DEGREE * widest)
-        longitudes = None
-        if d_longitude < 180 and -180 <= longitude - d_longitude and longitude + d_longitude <= 180:
-            longitudes = (longitude - d_longitude, longitude + d_longitude)
-        return (
-            cells_around(latitude, longitude, d_latitude, d_longitude),
-            (latitude - d_latitude, latitude + d_latitude),
-            longitudes,
-            math.cos(math.radians(latitude)),
-        )
-
-    def _box_sql(self, kind, latitude, longitude, radius_km):
-        """``_box`` as SQL with its parameters: (pk, latitude, longitude, flat) rows.
-        A filtered queryset (a name) has its conditions written by the ORM."""
-        if self.query.where:
-            places = self._box(kind, latitude, longitude, radius_km)
-            return places.values_list("pk", "latitude", "longitude", "flat").query.sql_with_params()
-        cells, latitudes, longitudes, shrink = self._bounds(latitude, longitude, radius_km)
-        conditions = [
-            "kind = %s",
-            f"cell IN ({', '.join(['%s'] * len(cells))})",
-            "latitude >= %s",
-            "latitude <= %s",
-        ]
-        params = [
-            latitude,
-            latitude,
-            longitude,
-            shrink,
-            longitude,
-            shrink,
-            kind,
-            *cells,
-            *latitudes,
-        ]
-        if longitudes:
-            conditions += ["longitude >= %s", "longitude <= %s"]
-            params += longitudes
-        sql = (
-            "SELECT id AS pk, latitude, longitude, "  # noqa: S608
-            "(latitude - %s) * (latitude - %s) + ((longitude - %s) * %s) * ((longitude - %s) * %s) "
-            f"AS flat FROM {self.model._meta.db_table} WHERE {' AND '.join(conditions)} "
-            "ORDER BY flat, id"
-        )
-        return sql, params
-
     def _box(self, kind, latitude, longitude, radius_km):
         """The places of ``kind`` in the box around the point holding the circle of
         ``radius_km``, with their flat distance ``flat`` (squared degrees), nearest first."""
-        cells, latitudes, longitudes, shrink = self._bounds(latitude, longitude, radius_km)
-        places = self.filter(kind=kind, cell__in=cells, latitude__range=latitudes)
-        if longitudes:
-            places = places.filter(longitude__range=longitudes)
+        d_latitude = radius_km / KM_PER_DEGREE
+        widest = math.cos(math.radians(min(89.9, abs(latitude) + d_latitude)))
+        d_longitude = radius_km / (KM_PER_DEGREE * widest)
+        places = self.filter(
+            kind=kind,
+            cell__in=cells_around(latitude, longitude, d_latitude, d_longitude),
+            latitude__gte=latitude - d_latitude,
+            latitude__lte=latitude + d_latitude,
+        )
+        if d_longitude < 180 and -180 <= longitude - d_longitude and longitude + d_longitude <= 180:
+            places = places.filter(
+                longitude__gte=longitude - d_longitude, longitude__lte=longitude + d_longitude
+            )
+        shrink = math.cos(math.radians(latitude))
         flat = (F("latitude") - latitude) * (F("latitude") - latitude) + (
             (F("longitude") - longitude) * shrink
         ) * ((F("longitude") - longitude) * shrink)
         return places.annotate(flat=flat).order_by("flat", "pk")
 
-    def _nearest_in(self, box, candidates, latitude, longitude, radius_km, limit):
+    def _nearest_in(self, places, candidates, latitude, longitude, radius_km, limit):
         """[(distance_km, pk)] of the ``limit`` places nearest to the point within
         ``radius_km``, nearest first (then by id), from the first ``candidates`` of
         ``places`` (a ``_box``) by flat distance."""
@@ -254,7 +195,7 @@ class PracticePlaceQuerySet(models.QuerySet):
             if last_km * (1 - error) <= bound:
                 within = (bound / (1 - error) / KM_PER_DEGREE) ** 2
                 candidates = self._at_nearest_positions(
-                    box().filter(flat__lte=within), latitude, longitude, radius_km, limit
+                    places.filter(flat__lte=within), latitude, longitude, radius_km, limit
                 )
                 nearest = self._nearest(candidates, latitude, longitude, radius_km, limit)
         return nearest
