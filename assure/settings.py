@@ -138,8 +138,9 @@ TEMPLATES = [
             ],
         },
     },
-    # Jinja2 for long lists (« Mes paiements », the directory's results), much
-    # faster (templates in <app>/jinja2/; see assure/portal/jinja.py).
+    # Jinja2 for the busiest pages' content (the member's home, « Mes
+    # paiements », the directory's results), much faster (templates in
+    # <app>/jinja2/; see assure/portal/jinja.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],

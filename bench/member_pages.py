@@ -5,8 +5,8 @@ members with a realistic history (a spouse and children, two years of
 payments) ask again and again for:
 1. the floor: the sign-out confirmation page, the smallest page that reads
    the session, loads the member and renders a template in the member layout;
-2. the home page ("Accueil": greeting, last payments, attestation, the last
-   5 of 8 sign-ins from phones and computers);
+2. the home page ("Accueil": greeting, last payments, attestation, links);
+   the members have 8 sign-ins each, which « Mes informations » lists;
 3. "Mes paiements" (filters, list) and its first page filtered by nature;
 4. "Montants par mois et relevés" (chart of 12 months, table, statements).
 Each page is measured between two measures of the floor, so that each sees
