@@ -26,14 +26,15 @@ import contextlib
 import csv
 import hashlib
 import itertools
+import multiprocessing
 import re
+import signal
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 
 from django.db import DatabaseError, connection, transaction
-from django.utils.text import slugify
 
 from assure.geography.models import Commune, search_key
 from assure.lib.names import normalize_name
@@ -46,7 +47,6 @@ from assure.members.importing import (
     _update_all,
     _write_one_by_one,
     analyze,
-    numbered_rows,
     read_header,
 )
 from assure.members.importing import InvalidLine as InvalidCSVLine
@@ -83,6 +83,11 @@ OPTIONAL = {
     "cedex": "Bureau cedex (coord. structure)",
     "phone": "Téléphone (coord. structure)",
 }
+# ``clean`` takes the cells in this order.
+COLUMNS = (*REQUIRED, *OPTIONAL)
+# What an import writes of a place, in this order (``clean``, then ``locate``).
+INSERTED = ("rpps", "place_key", *PracticePlace.UPDATABLE)
+INSEE_INDEX = INSERTED.index("insee")
 # The header of the extraction of November 2026, in its order (the import does not
 # depend on it: columns are found by label). For tests and benchmarks.
 EXTRACTION_COLUMNS = [
@@ -114,6 +119,9 @@ RPPS = re.compile(r"\d{11}")
 POSTCODE = re.compile(r"\d{5}")
 INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
 STRUCTURE_ID = re.compile(r"[A-Za-z0-9]{1,40}")
+# The four together, as ``clean`` joins them: "rpps|postcode|insee|structure_id"
+# (the last may be empty). One test of a line instead of four.
+VALID = re.compile(r"\d{11}\|\d{5}\|(?:\d{5}|2[AB]\d{3})\|[A-Za-z0-9]{0,40}")
 PHONE = re.compile(r"0\d{9}")
 PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 TITLES = {"docteur": "Dr", "professeur": "Pr"}
@@ -204,12 +212,6 @@ def _name_key(name):
     return search_key(name)
 
 
-@lru_cache(maxsize=4096)
-def profession_key(profession):
-    """ "Masseur-Kinésithérapeute" → "masseur-kinesitherapeute"."""
-    return slugify(profession)[:100]
-
-
 @lru_cache(maxsize=256)
 def title_of(label):
     """ "Docteur" → "Dr", "Professeur" → "Pr", anything else nothing."""
@@ -232,6 +234,32 @@ def address_digest(*parts):
     """The key of a place known by its address only: 20 hex digits of its SHA-1."""
     text = "|".join(normalize_name(part) for part in parts)
     return "ADR:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def _problems(rpps, last_name, profession, postcode, insee, city, structure_id):
+    """What is wrong with the cells of a line ``VALID`` refused, one sentence."""
+    errors = []
+    if not RPPS.fullmatch(rpps):
+        errors.append(f"Identifiant PP : numéro RPPS non valide {rpps!r} (11 chiffres)")
+    if not last_name:
+        errors.append("Nom d'exercice : obligatoire")
+    if not profession:
+        errors.append("Libellé profession : obligatoire")
+    if not POSTCODE.fullmatch(postcode):
+        errors.append(f"Code postal : code postal non valide {postcode!r} (5 chiffres)")
+    if not INSEE.fullmatch(insee):
+        errors.append(
+            f"Code commune : code INSEE non valide {insee!r} "
+            "(5 caractères : 2 chiffres ou 2A/2B, puis 3 chiffres)"
+        )
+    if not city:
+        errors.append("Libellé commune : obligatoire")
+    if structure_id and not STRUCTURE_ID.fullmatch(structure_id):
+        errors.append(
+            f"Identifiant technique de la structure : non valide {structure_id[:50]!r} "
+            "(40 lettres sans accent ou chiffres au plus)"
+        )
+    return "; ".join(errors) + "."
 
 
 class DirectoryImport:
@@ -304,8 +332,8 @@ class DirectoryImport:
         group = 1 if stage else BATCHES_PER_TRANSACTION
         transactions = contextlib.ExitStack()
         try:
-            with transactions:
-                for index, batch in enumerate(self.batches()):
+            with transactions, contextlib.closing(parsed_by_a_child(self)) as batches:
+                for index, batch in enumerate(batches):
                     if index % group == 0:
                         transactions.close()  # commits the batches before
                         transactions.enter_context(transaction.atomic())
@@ -320,127 +348,116 @@ class DirectoryImport:
         finally:
             (stage or seen).drop()
 
-    def locate(self, data):
-        """Set the place's position and cell from its commune's centre."""
-        latitude, longitude = self.centres.get(data["insee"], (None, None))
+    def locate(self, values):
+        """``values`` (``clean``'s) with the place's latitude, longitude and cell,
+        from its commune's centre (all None when the commune is unknown)."""
+        latitude, longitude = self.centres.get(values[INSEE_INDEX], (None, None))
         if latitude is None:
             self.report.not_locatable += 1
-        data["latitude"], data["longitude"] = latitude, longitude
-        data["cell"] = cell_of(latitude, longitude)
-        return data
+        return (*values, latitude, longitude, cell_of(latitude, longitude))
 
     @staticmethod
-    def key(data):
-        key = f"{data['rpps']} {data['place_key']}"
+    def key(values):
+        key = f"{values[0]} {values[1]}"  # rpps, place_key
         if len(key) > 40:  # SeenKeys' limit
             key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
         return key
 
     def batches(self):
-        report, batch = self.report, []
-        names = list(self.positions)
-        fields_of = itemgetter(*self.positions.values())  # at least the 8 required
-        for line, row, error in numbered_rows(self.reader):
+        """Lists of (line, values) (see ``clean``), the bad lines reported."""
+        report, batch, width = self.report, [], self.width
+        # A column the file lacks reads the empty cell appended to each row.
+        fields_of = itemgetter(*(self.positions.get(name, width) for name in COLUMNS))
+        reader = self.reader
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                report.read += 1
+                report.rejected.append(Rejection(reader.line_num, f"CSV : {error}."))
+                continue
+            # Never quoted, a record is one line.
+            if len(row) != width:
+                if not any(cell.strip() for cell in row):
+                    continue  # a blank line
+                report.read += 1
+                reason = f"{width} colonnes attendues, {len(row)} trouvées."
+                report.rejected.append(Rejection(reader.line_num, reason))
+                continue
             report.read += 1
-            if error:
-                report.rejected.append(Rejection(line, f"CSV : {error}."))
-                continue
-            if len(row) != self.width:
-                reason = f"{self.width} colonnes attendues, {len(row)} trouvées."
-                report.rejected.append(Rejection(line, reason))
-                continue
+            row.append("")
             fields = fields_of(row)
             if not _tidy("|".join(fields)):  # rare: most lines need no tidying
                 fields = [" ".join(field.split()) for field in fields]
             try:
-                data = self.clean(dict(zip(names, fields, strict=False)))
+                values = self.clean(*fields)
             except WithoutPlace:
                 report.without_place += 1
                 continue
             except InvalidLine as error:
-                report.rejected.append(Rejection(line, str(error)))
+                report.rejected.append(Rejection(reader.line_num, str(error)))
                 continue
-            batch.append((line, data))
+            batch.append((reader.line_num, values))
             if len(batch) >= self.batch_size:
                 yield batch
                 batch = []
         yield batch
 
     @staticmethod
-    def clean(values):
-        """The PracticePlace fields of one line (InvalidLine names every problem).
+    def clean(
+        rpps, last_name, first_name, profession, specialty, postcode, insee, city,
+        title, structure_id, siret, finess, company, sign, recipient, spot, number, repeat,
+        street_type, street, distribution, cedex, phone,
+    ):  # fmt: skip
+        """The values of a PracticePlace from the cells of one line, in the order of
+        ``COLUMNS`` ("" for a column the file lacks): those of ``INSERTED`` but the
+        position (see ``locate``). InvalidLine names every problem.
 
-        ``values`` are tidy: no space at either end, single spaces inside
+        The cells are tidy: no space at either end, single spaces inside
         (``batches`` makes them so).
         """
-        get = values.get
-        postcode, insee = values["postcode"], values["insee"].upper()
+        insee = insee.upper()
         if not postcode and not insee:
             raise WithoutPlace
-        errors = []
-        rpps = values["rpps"]
-        if not RPPS.fullmatch(rpps):
-            errors.append(f"Identifiant PP : numéro RPPS non valide {rpps!r} (11 chiffres)")
-        last_name = values["last_name"]
-        if not last_name:
-            errors.append("Nom d'exercice : obligatoire")
-        profession = values["profession"]
-        if not profession:
-            errors.append("Libellé profession : obligatoire")
-        if not POSTCODE.fullmatch(postcode):
-            errors.append(f"Code postal : code postal non valide {postcode!r} (5 chiffres)")
-        if not INSEE.fullmatch(insee):
-            errors.append(
-                f"Code commune : code INSEE non valide {insee!r} "
-                "(5 caractères : 2 chiffres ou 2A/2B, puis 3 chiffres)"
+        if not VALID.fullmatch(f"{rpps}|{postcode}|{insee}|{structure_id}") or not (
+            last_name and profession and city
+        ):
+            raise InvalidLine(
+                _problems(rpps, last_name, profession, postcode, insee, city, structure_id)
             )
-        city = values["city"]
-        if not city:
-            errors.append("Libellé commune : obligatoire")
-        structure_id = get("structure_id", "")
-        if structure_id and not STRUCTURE_ID.fullmatch(structure_id):
-            errors.append(
-                f"Identifiant technique de la structure : non valide {structure_id[:50]!r} "
-                "(40 lettres sans accent ou chiffres au plus)"
-            )
-        if errors:
-            raise InvalidLine("; ".join(errors) + ".")
-        specialty = values["specialty"]
-        street = " ".join(
-            part
-            for part in (get("number"), get("repeat"), get("street_type"), get("street"))
-            if part
-        )
-        lines = [get("recipient"), get("spot"), street, get("distribution")]
-        structure = get("sign") or get("company") or ""
+        street = " ".join(part for part in (number, repeat, street_type, street) if part)
+        address = "\n".join(line for line in (recipient, spot, street, distribution) if line)
+        structure = sign or company
         if structure_id:
             place_key = structure_id
-        elif get("siret", "").isdigit():
-            place_key = f"SIRET:{get('siret')}"
-        elif get("finess", "").isalnum():
-            place_key = f"FINESS:{get('finess')}"
+        elif siret.isdigit():
+            place_key = f"SIRET:{siret}"
+        elif finess.isalnum():
+            place_key = f"FINESS:{finess}"
         else:
-            place_key = address_digest(structure, *(line or "" for line in lines), postcode, insee)
-        first_name = values["first_name"]
+            place_key = address_digest(
+                structure, recipient, spot, street, distribution, postcode, insee
+            )
         search_name = " ".join(filter(None, (_name_key(last_name), _name_key(first_name))))
-        return {
-            "rpps": rpps,
-            "place_key": place_key,
-            "title": title_of(get("title", "")),
-            "last_name": last_name[:100],
-            "first_name": first_name[:100],
-            "search_name": search_name[:201],
-            "profession": profession[:100],
-            "profession_key": profession_key(profession),
-            "specialty": specialty[:150],
-            "kind": kind_of(profession, specialty)[:100],
-            "structure": structure[:200],
-            "address": "\n".join(line for line in lines if line),
-            "postcode": postcode,
-            "insee": insee,
-            "city": (get("cedex") or city)[:100],
-            "phone": format_phone(get("phone", ""))[:30],
-        }
+        return (
+            rpps,
+            place_key,
+            title_of(title),
+            last_name[:100],
+            first_name[:100],
+            search_name[:201],
+            profession[:100],
+            specialty[:150],
+            kind_of(profession, specialty)[:100],
+            structure[:200],
+            address,
+            postcode,
+            insee,
+            (cedex or city)[:100],
+            format_phone(phone)[:30],
+        )
 
     def write(self, batch):
         """Insert, update or leave each row (SQLite; see _PostgresStage for PostgreSQL)."""
@@ -448,31 +465,97 @@ class DirectoryImport:
         known = {}
         if not self.into_empty_table:
             known = {
-                (row[1], row[2]): row
+                row[1:3]: row
                 for row in PracticePlace.objects.filter(
-                    rpps__in={data["rpps"] for _, data in batch}
+                    rpps__in={values[0] for _, values in batch}
                 ).values_list("pk", "rpps", "place_key", *fields)
             }
         to_create, to_update = [], []
-        for line, data in batch:
-            self.locate(data)
-            row = known.get((data["rpps"], data["place_key"]))
+        for line, values in batch:
+            values = self.locate(values)
+            row = known.get(values[:2])
             if row is None:
-                to_create.append((line, data))
-            elif row[3:] != tuple(data[name] for name in fields):
-                to_update.append((line, PracticePlace(pk=row[0], **data)))
+                to_create.append((line, values))
+            elif row[3:] != values[2:]:
+                to_update.append((line, _place(values, pk=row[0])))
             else:
                 self.report.unchanged += 1
         try:
             with transaction.atomic():
-                _insert_all([data for _, data in to_create])
+                _insert_all([values for _, values in to_create])
                 _update_all(PracticePlace, fields, [place for _, place in to_update])
         except DatabaseError:
             # Another writer got in between: one row at a time, only the failing lines lost.
-            to_create = [(line, PracticePlace(**data)) for line, data in to_create]
+            to_create = [(line, _place(values)) for line, values in to_create]
             to_create, to_update = _write_one_by_one(to_create, to_update, fields, self.report)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
+
+
+def parsed_by_a_child(directory_import):
+    """The batches of ``directory_import``, read and checked by a child process
+    while this one writes the batches before into the database.
+
+    Reading and checking the lines is about half of an import's work and the
+    database the other half: a forked child reads and sends each batch through
+    a pipe, which holds at most one (the memory stays bounded), with the
+    report's counts and rejected lines so far. The child touches no database
+    connection. An error in the child is raised here; the child is stopped if
+    this side stops first. Without ``fork`` (not Linux), the batches are read
+    here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from directory_import.batches()
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send_batches, args=(directory_import, sender), daemon=True)
+    child.start()
+    sender.close()
+    report = directory_import.report
+    try:
+        while True:
+            try:
+                batch, read, without_place, rejected, error = receiver.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"The process reading the file stopped (exit code {child.exitcode})."
+                ) from None
+            report.read, report.without_place = read, without_place
+            report.rejected += rejected
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _send_batches(directory_import, sender):
+    """In the child: each batch with the report's counts, then None (the end) or the error."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops it
+    report, sent = directory_import.report, 0
+
+    def send(batch, error=None):
+        nonlocal sent
+        sender.send((batch, report.read, report.without_place, report.rejected[sent:], error))
+        sent = len(report.rejected)
+
+    try:
+        for batch in directory_import.batches():
+            send(batch)
+    except Exception as error:  # noqa: BLE001 (raised again in the parent)
+        try:
+            send(None, error)
+        except Exception:  # noqa: BLE001 (an error that cannot be pickled)
+            send(None, RuntimeError(repr(error)))
+    else:
+        send(None)
+    sender.close()
 
 
 class _SQLiteCache:
@@ -535,16 +618,15 @@ class _PostgresStage:
         report = directory_import.report
         first = {}
         rows = []
-        for line, data in batch:
-            key = (data["rpps"], data["place_key"])
+        for line, values in batch:
+            key = values[:2]  # rpps, place_key
             if key in first:
                 report.rejected.append(
                     Rejection(line, directory_import.duplicate.format(line=first[key]))
                 )
                 continue
             first[key] = line
-            directory_import.locate(data)
-            rows.append((line, *(data[name] for name in INSERTED)))
+            rows.append((line, *directory_import.locate(values)))
         if not rows:
             return
         try:
@@ -611,11 +693,14 @@ class _PostgresStage:
             cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
 
 
-INSERTED = ("rpps", "place_key", *PracticePlace.UPDATABLE)
+def _place(values, **fields):
+    """The PracticePlace of a tuple of INSERTED."""
+    return PracticePlace(**dict(zip(INSERTED, values, strict=True)), **fields)
 
 
 def _insert_all(rows):
-    """INSERT these rows (dicts of INSERTED), one statement run with executemany.
+    """INSERT these rows (tuples of INSERTED), one statement run with executemany
+    (SQLite; PostgreSQL takes them by COPY, see _PostgresStage).
 
     Every value is already what the database stores (text, float, integer or
     None): going through model instances and bulk_create would take most of
@@ -624,33 +709,12 @@ def _insert_all(rows):
     if not rows:
         return
     quote = connection.ops.quote_name
-    fields = [PracticePlace._meta.get_field(name) for name in INSERTED]
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(PracticePlace._meta.get_field(name).column) for name in INSERTED)
     table = quote(PracticePlace._meta.db_table)
+    # Only quoted identifiers from the model are formatted in; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED))})"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement for the batch, one array parameter a column: the
-            # server does not parse a statement a row.
-            arrays = ", ".join(
-                f"%s::{ARRAY_TYPES[field.get_internal_type()]}[]" for field in fields
-            )
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",  # noqa: S608
-                [[row[name] for row in rows] for name in INSERTED],
-            )
-            return
-        # Only quoted identifiers from the model are formatted in; values are parameters.
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED))})"  # noqa: S608
-        cursor.executemany(sql, [[row[name] for name in INSERTED] for row in rows])
-
-
-ARRAY_TYPES = {
-    "CharField": "text",
-    "SlugField": "text",
-    "TextField": "text",
-    "FloatField": "double precision",
-    "IntegerField": "integer",
-}
+        cursor.executemany(sql, rows)
 
 
 def import_directory(lines, batch_size=BATCH_SIZE, on_batch=None):

@@ -271,7 +271,6 @@ class PracticePlace(models.Model):
         help_text="En minuscules sans accents (geography.models.search_key).",
     )
     profession = models.CharField("profession", max_length=100)
-    profession_key = models.SlugField("profession (clé)", max_length=100, db_index=True)
     specialty = models.CharField("savoir-faire", max_length=150, blank=True)
     kind = models.CharField(
         "type de professionnel", max_length=100, help_text="Ce que les assurés recherchent."
@@ -290,9 +289,9 @@ class PracticePlace(models.Model):
 
     # What an import sets (``rpps`` and ``place_key`` identify the row).
     UPDATABLE = (
-        "title", "last_name", "first_name", "search_name", "profession", "profession_key",
-        "specialty", "kind", "structure", "address", "postcode", "insee", "city", "phone",
-        "latitude", "longitude", "cell",
+        "title", "last_name", "first_name", "search_name", "profession", "specialty", "kind",
+        "structure", "address", "postcode", "insee", "city", "phone", "latitude", "longitude",
+        "cell",
     )  # fmt: skip
 
     class Meta:

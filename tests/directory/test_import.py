@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.management import CommandError
@@ -89,7 +91,7 @@ def test_the_sample_file_imports(tmp_path):
     havre, rouen = PracticePlace.objects.filter(rpps="10001234567").order_by("city")
     assert rouen.full_name == "Dr Marie MARTIN"
     assert rouen.place_key == "R10100000111111"
-    assert (rouen.profession, rouen.profession_key) == ("Médecin", "medecin")
+    assert rouen.profession == "Médecin"
     assert (rouen.specialty, rouen.kind) == ("Médecine Générale", "Médecin généraliste")
     assert rouen.structure == "CABINET DU DOCTEUR MARTIN"
     assert rouen.address == "12 B Rue DE LA REPUBLIQUE"
@@ -349,7 +351,7 @@ def test_a_batch_the_database_refuses_loses_the_refused_lines_only(monkeypatch):
         real_insert = importing._insert_all
 
         def insert_refusing_the_paediatrician(rows):
-            if any(row["rpps"] == "10001234568" for row in rows):
+            if any(row[0] == "10001234568" for row in rows):
                 raise DatabaseError("refused")
             return real_insert(rows)
 
@@ -407,3 +409,44 @@ def test_an_import_leaves_the_database_connection_as_it_found_it():
     report = import_directory(stream(GP, PAEDIATRICIAN, GP))
     assert (report.created, len(report.rejected)) == (2, 1)
     assert state() == before
+
+
+def test_the_lines_are_read_by_a_child_process_whose_errors_reach_the_caller():
+    def lines():
+        yield HEADER
+        yield GP
+        raise OSError(f"disk error in process {os.getpid()}")
+
+    with pytest.raises(OSError, match="disk error in process") as error:
+        import_directory(lines())
+    assert str(os.getpid()) not in str(error.value)
+
+
+def test_an_error_of_the_child_that_cannot_be_pickled_still_reaches_the_caller():
+    class Unpicklable(Exception):  # a local class: pickle cannot find it
+        pass
+
+    def lines():
+        yield HEADER
+        raise Unpicklable("lost?")
+
+    with pytest.raises(RuntimeError, match="Unpicklable"):
+        import_directory(lines())
+
+
+def test_without_fork_the_lines_are_read_in_the_process_with_the_same_report(monkeypatch):
+    lines = (GP, "", PAEDIATRICIAN, line(**{"Identifiant PP": "1"}), GP, RETIRED, "1|2")
+
+    def imported():
+        report = import_directory(stream(*lines), batch_size=2)
+        places = list(PracticePlace.objects.order_by("pk").values_list("rpps", "place_key"))
+        PracticePlace.objects.all().delete()
+        return report, places
+
+    forked = imported()
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    assert imported() == forked
+    report, places = forked
+    assert (report.read, report.created, report.without_place) == (6, 2, 1)
+    assert [r.line for r in report.rejected] == [5, 6, 8]
+    assert len(places) == 2

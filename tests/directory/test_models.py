@@ -27,7 +27,6 @@ def place(name, position, kind=GP, rpps="10000000000"):
         place_key=name,
         last_name=name,
         profession="Médecin",
-        profession_key="medecin",
         kind=kind,
         postcode="76000",
         insee="76540",
