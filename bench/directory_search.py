@@ -7,13 +7,17 @@ For each size, into a fresh database:
 2. `assure import_communes`, then `assure import_directory` timed (lines/s,
    peak memory: max RSS of the command), `assure import_fees`, and the RPPS
    file again (every line unchanged);
-3. searches as the page makes them, timed one by one in one process: the
-   postcode to a commune's centre (`Commune.objects.locate`), the 20
-   nearest places of one kind within 20 km (`PracticePlace.objects.near`),
-   their sectors and fees (`Convention.objects.attach_to`). The postcodes
+3. then, both databases loaded, searches as the page makes them, timed one
+   by one in one process: the postcode to a commune's centre
+   (`Commune.objects.locate`), the 20 nearest places of one kind within
+   20 km (`PracticePlace.objects.near`), their sectors and fees
+   (`Convention.objects.attach_to`); then the page itself. The postcodes
    are drawn in proportion to the communes' populations (members search
-   where they live), the kinds in proportion to what members look for;
-   the same searches at both sizes, after a warm-up round.
+   where they live), the kinds in proportion to what members look for.
+   Each search is made at both sizes in a row, each size first in turn,
+   after a warm-up round: a machine whose speed drifts during the run (this
+   one's did by half) weighs on both sizes alike, and the ratio compares
+   the work, not the moments.
 
 Targets (issue 4 §3): median ≤ 20 ms and p99 ≤ 50 ms at 500,000 places; at
 5,000 not less than 1/1.3 of that (the work follows the places near the
@@ -27,6 +31,7 @@ database per size on that server):
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -80,32 +85,26 @@ def files(directory, places):
     return communes, rpps, fees
 
 
-def one_size(places, paths, searches, server_url):
-    """Imports the files into a fresh database and measures the searches; a dict of figures."""
+def load(places, paths, server_url, stack):
+    """Imports the files into a fresh database (kept until ``stack`` closes);
+    (the environment that uses it, a dict of the import's figures)."""
     communes, rpps, fees = paths
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = django_env(var_dir)
-        if server_url:
-            env["DATABASE_URL"] = fresh_database(server_url, f"bench_directory_{places}")
-        else:
-            env.pop("DATABASE_URL", None)
-        subprocess.run([sys.executable, "-m", "assure.cli", "migrate", "-v0"], env=env, check=True)
-        timed(env, "import_communes", str(communes))
-        seconds, rss, out = timed(env, "import_directory", str(rpps))
-        read = int(re.search(r"(\d+) lines read", out).group(1))
-        created = int(re.search(r"(\d+) created", out).group(1))
-        fee_seconds, _, fee_out = timed(env, "import_fees", str(fees))
-        fee_lines = int(re.search(r"(\d+) lines read", fee_out).group(1))
-        again, again_rss, again_out = timed(env, "import_directory", str(rpps))
-        unchanged = int(re.search(r"(\d+) unchanged", again_out).group(1))
-        measured = subprocess.run(
-            [sys.executable, __file__, "--measure", f"--searches={searches}"],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-    return {
+    var_dir = stack.enter_context(tempfile.TemporaryDirectory())
+    env = django_env(var_dir)
+    if server_url:
+        env["DATABASE_URL"] = fresh_database(server_url, f"bench_directory_{places}")
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{var_dir}/assure.sqlite3"
+    subprocess.run([sys.executable, "-m", "assure.cli", "migrate", "-v0"], env=env, check=True)
+    timed(env, "import_communes", str(communes))
+    seconds, rss, out = timed(env, "import_directory", str(rpps))
+    read = int(re.search(r"(\d+) lines read", out).group(1))
+    created = int(re.search(r"(\d+) created", out).group(1))
+    fee_seconds, _, fee_out = timed(env, "import_fees", str(fees))
+    fee_lines = int(re.search(r"(\d+) lines read", fee_out).group(1))
+    again, again_rss, again_out = timed(env, "import_directory", str(rpps))
+    unchanged = int(re.search(r"(\d+) unchanged", again_out).group(1))
+    return env, {
         "places": places,
         "read": read,
         "created": created,
@@ -116,15 +115,53 @@ def one_size(places, paths, searches, server_url):
         "again": again,
         "again_rss": again_rss,
         "unchanged": unchanged,
-        **json.loads(measured.splitlines()[-1]),
     }
 
 
+def measure_all(envs, searches):
+    """The searches and pages at each size, measured in one process that
+    alternates between the databases (a machine that slows down or speeds up
+    during the run then weighs on every size alike); a dict per size."""
+    env = dict(envs[0])
+    env["BENCH_DATABASES"] = json.dumps([size_env["DATABASE_URL"] for size_env in envs])
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", f"--searches={searches}"],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+class SizeRouter:
+    """Sends every query to the database of the size being measured (``measure``)."""
+
+    alias = "default"
+
+    def db_for_read(self, model, **hints):
+        return self.alias
+
+    db_for_write = db_for_read
+
+
 def measure(count):
-    """Runs in the database of the environment: times `count` searches; prints JSON."""
+    """Times `count` searches, then pages, in each database of BENCH_DATABASES
+    (URLs), one after the other for each search; prints a JSON list of figures."""
+    import dj_database_url
     import django
+    from django.conf import settings
 
     sys.path.insert(0, str(ROOT))
+    urls = json.loads(os.environ["BENCH_DATABASES"])
+    aliases = ["default", *(f"size{n}" for n in range(1, len(urls)))]
+    for alias, url in zip(aliases[1:], urls[1:], strict=True):
+        where = dj_database_url.parse(url)
+        settings.DATABASES[alias] = {
+            **settings.DATABASES["default"],  # the same settings, another database
+            **{key: where[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        }
+    settings.DATABASE_ROUTERS = [f"{__name__}.SizeRouter"]
     django.setup()
     from directory_file import bench_communes
     from django.test import Client
@@ -149,41 +186,58 @@ def measure(count):
             PracticePlace.objects.near(kind, commune.latitude, commune.longitude, RADIUS_KM)
         )
 
-    for postcode, kind in zip(postcodes[:WARM_UP], kinds[:WARM_UP], strict=True):
-        search(postcode, kind)
-    times, found = [], []
-    for postcode, kind in zip(postcodes[WARM_UP:], kinds[WARM_UP:], strict=True):
-        start = time.perf_counter()
-        places = search(postcode, kind)
-        times.append((time.perf_counter() - start) * 1000)
-        found.append(len(places))
-    times.sort()
+    def page(postcode, kind):
+        query = {"profession": kind, "location": postcode, "radius": RADIUS_KM}
+        response = client.get("/trouver-un-medecin/", query)
+        assert response.status_code == 200 and b"govuk-error-summary" not in response.content
+
+    def each_size(step, n, postcode, kind):
+        """[(milliseconds, result)] of ``step`` at each size, the n-th time starting
+        with the (n mod sizes)-th size (the first of a pair may find the machine in
+        another state)."""
+        timed = {}
+        for alias in aliases[n % len(aliases) :] + aliases[: n % len(aliases)]:
+            SizeRouter.alias = alias
+            start = time.perf_counter()
+            result = step(postcode, kind)
+            timed[alias] = ((time.perf_counter() - start) * 1000, result)
+        return [timed[alias] for alias in aliases]
+
     # The page itself (middleware, form, queries, template), as a visitor asks for it.
     client = Client(HTTP_HOST="localhost")
-    pages = []
+    times, found, pages = ([[] for _ in aliases] for _ in range(3))
     for n, (postcode, kind) in enumerate(zip(postcodes, kinds, strict=True)):
-        query = {"profession": kind, "location": postcode, "radius": RADIUS_KM}
-        start = time.perf_counter()
-        response = client.get("/trouver-un-medecin/", query)
-        if n >= WARM_UP:
-            pages.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200 and b"govuk-error-summary" not in response.content
-    pages.sort()
-    print(
-        json.dumps(
+        for index, (milliseconds, places) in enumerate(each_size(search, n, postcode, kind)):
+            if n >= WARM_UP:
+                times[index].append(milliseconds)
+                found[index].append(len(places))
+    for n, (postcode, kind) in enumerate(zip(postcodes, kinds, strict=True)):
+        for index, (milliseconds, _) in enumerate(each_size(page, n, postcode, kind)):
+            if n >= WARM_UP:
+                pages[index].append(milliseconds)
+    figures = []
+    for index, alias in enumerate(aliases):
+        SizeRouter.alias = alias
+        figures.append(
             {
-                "page_median": statistics.median(pages),
-                "page_p99": pages[min(len(pages) - 1, round(len(pages) * 0.99))],
+                **percentiles(times[index]),
+                **{f"page_{key}": value for key, value in percentiles(pages[index]).items()},
                 "searches": count,
                 "postcodes": len(set(postcodes[WARM_UP:])),
-                "median": statistics.median(times),
-                "p99": times[min(len(times) - 1, round(len(times) * 0.99))],
-                "max": times[-1],
-                "full": sum(1 for n in found if n == 20) / count,
+                "full": sum(1 for n in found[index] if n == 20) / count,
                 "kinds": len(PracticePlace.objects.kinds()),
             }
         )
-    )
+    print(json.dumps(figures))
+
+
+def percentiles(milliseconds):
+    ordered = sorted(milliseconds)
+    return {
+        "median": statistics.median(ordered),
+        "p99": ordered[min(len(ordered) - 1, round(len(ordered) * 0.99))],
+        "max": ordered[-1],
+    }
 
 
 def report_lines(database, results):
@@ -229,12 +283,17 @@ def main():
     if not server_url.startswith("postgres"):
         server_url = ""
     database = "PostgreSQL" if server_url else "SQLite"
-    results = []
-    for places in [args.places, args.small] if args.small else [args.places]:
-        paths = files(Path(args.files), places)
-        results.append(one_size(places, paths, args.searches, server_url))
-        print(report_lines(database, results[-1:])[0], flush=True)
+    results, envs = [], []
+    with contextlib.ExitStack() as stack:
+        for places in [args.places, args.small] if args.small else [args.places]:
+            env, figures = load(places, files(Path(args.files), places), server_url, stack)
+            envs.append(env)
+            results.append(figures)
+            print(f"{places:,} lines imported", flush=True)
+        for figures, measured in zip(results, measure_all(envs, args.searches), strict=True):
+            figures.update(measured)
     lines = report_lines(database, results)
+    print("\n".join(lines[: len(results)]))
     if len(results) == 2:
         print(lines[-1])
     if server_url:
@@ -256,9 +315,10 @@ def main():
         f"`PracticePlace.objects.near(kind, latitude, longitude, {RADIUS_KM})` (20 nearest) + "
         "`Convention.objects.attach_to`, postcodes drawn by population, kinds by how often "
         "members look for them, in one process after the imports (which end with `ANALYZE`) "
-        f"and {WARM_UP} warm-up searches. The page is then asked for the same searches "
-        "through Django's test client: middleware, form, queries and template, server "
-        "side only."
+        f"and {WARM_UP} warm-up searches, each search at both sizes in a row (each size "
+        "first in turn), so that the machine's drift weighs on both alike. The page is then "
+        "asked for the same searches, the same way, through Django's test client: "
+        "middleware, form, queries and template, server side only."
     )
     if not args.no_write:
         record(f"Directory: import and search ({database})", lines)
