@@ -19,6 +19,10 @@ PostgreSQL one COPY into a temporary table and one upsert
 a repeated pair keeps its first line. After an import that changed rows the
 table's statistics are refreshed (``analyze``).
 
+The lines are read and checked by a forked child process while this one
+writes the batches before (``parsed_by_a_child``): each is about half of the
+work, and on two cores they run side by side.
+
 The fees file (``assure import_fees``, ``FeesImport``) is at the end.
 """
 
