@@ -505,7 +505,7 @@ def parsed_by_a_child(directory_import):
     a pipe, which holds at most one (the memory stays bounded), with the
     report's counts and rejected lines so far. The child touches no database
     connection. An error in the child is raised here; the child is stopped if
-    this side stops first. Without ``fork`` (not Linux), the batches are read
+    this side stops first. Without ``fork`` (Windows), the batches are read
     here.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -522,6 +522,7 @@ def parsed_by_a_child(directory_import):
             try:
                 batch, read, without_place, rejected, error = receiver.recv()
             except EOFError:
+                child.join()
                 raise RuntimeError(
                     f"The process reading the file stopped (exit code {child.exitcode})."
                 ) from None

@@ -434,6 +434,15 @@ def test_an_error_of_the_child_that_cannot_be_pickled_still_reaches_the_caller()
         import_directory(lines())
 
 
+def test_a_child_that_dies_stops_the_import_with_its_exit_code():
+    def lines():
+        yield HEADER
+        os._exit(3)  # in the child: as if it were killed
+
+    with pytest.raises(RuntimeError, match=r"reading the file stopped \(exit code 3\)"):
+        import_directory(lines())
+
+
 def test_without_fork_the_lines_are_read_in_the_process_with_the_same_report(monkeypatch):
     lines = (GP, "", PAEDIATRICIAN, line(**{"Identifiant PP": "1"}), GP, RETIRED, "1|2")
 
