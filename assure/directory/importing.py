@@ -92,6 +92,7 @@ COLUMNS = (*REQUIRED, *OPTIONAL)
 # What an import writes of a place, in this order (``clean``, then ``locate``).
 INSERTED = ("rpps", "place_key", *PracticePlace.UPDATABLE)
 INSEE_INDEX = INSERTED.index("insee")
+NOWHERE = (None, None, None)  # the position of a place whose commune is unknown
 # The header of the extraction of November 2026, in its order (the import does not
 # depend on it: columns are found by label). For tests and benchmarks.
 EXTRACTION_COLUMNS = [
@@ -309,9 +310,9 @@ class DirectoryImport:
         }
 
     def run(self, on_batch=None):
-        # Every commune's centre, read once: France has some 35,000 communes.
+        # Every commune's centre and its cell, read once: France has some 35,000 communes.
         self.centres = {
-            insee: (latitude, longitude)
+            insee: (latitude, longitude, cell_of(latitude, longitude))
             for insee, latitude, longitude in Commune.objects.values_list(
                 "insee", "latitude", "longitude"
             )
@@ -355,10 +356,10 @@ class DirectoryImport:
     def locate(self, values):
         """``values`` (``clean``'s) with the place's latitude, longitude and cell,
         from its commune's centre (all None when the commune is unknown)."""
-        latitude, longitude = self.centres.get(values[INSEE_INDEX], (None, None))
-        if latitude is None:
+        position = self.centres.get(values[INSEE_INDEX], NOWHERE)
+        if position[0] is None:
             self.report.not_locatable += 1
-        return (*values, latitude, longitude, cell_of(latitude, longitude))
+        return values + position
 
     @staticmethod
     def key(values):

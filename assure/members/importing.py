@@ -693,14 +693,15 @@ class SeenKeys:
         with ``message`` formatted with the first line."""
         if not batch:
             return []
+        keys = [key(data) for _, data in batch]
         first_line = {}
-        for line, data in batch:
-            first_line.setdefault(key(data), line)
+        for (line, _), seen in zip(batch, keys, strict=True):
+            first_line.setdefault(seen, line)
         with connection.cursor() as cursor:
             first_line.update(self._earlier(cursor, first_line))
         kept = []
-        for line, data in batch:
-            first = first_line[key(data)]
+        for (line, data), seen in zip(batch, keys, strict=True):
+            first = first_line[seen]
             if first == line:
                 kept.append((line, data))
             else:

@@ -310,19 +310,19 @@ def test_a_row_written_meanwhile_by_someone_else(monkeypatch):
     PostgreSQL: the upsert (ON CONFLICT) takes the row over, the file's line wins."""
     from assure.directory import importing
 
-    real_cell_of = importing.cell_of
+    real_locate = importing.DirectoryImport.locate
     other_writer = {"done": False}
 
-    def cell_of_while_another_writer_inserts(latitude, longitude):
+    def locate_while_another_writer_inserts(directory_import, values):
         # Runs once the batch's rows in the database have been read.
         if not other_writer["done"]:
             other_writer["done"] = True
             PracticePlace.objects.create(
                 rpps="10001234567", place_key="R10100000111111", last_name="AUTRE", kind="x"
             )
-        return real_cell_of(latitude, longitude)
+        return real_locate(directory_import, values)
 
-    monkeypatch.setattr(importing, "cell_of", cell_of_while_another_writer_inserts)
+    monkeypatch.setattr(importing.DirectoryImport, "locate", locate_while_another_writer_inserts)
     report = import_directory(stream(GP, PAEDIATRICIAN))
     assert report.created == 1
     if connection.vendor == "postgresql":
