@@ -384,14 +384,13 @@ class DirectoryImport:
                 report.rejected.append(Rejection(reader.line_num, f"CSV : {error}."))
                 continue
             # Never quoted, a record is one line.
+            if len(row) != width and not any(cell.strip() for cell in row):
+                continue  # a blank line
+            report.read += 1
             if len(row) != width:
-                if not any(cell.strip() for cell in row):
-                    continue  # a blank line
-                report.read += 1
                 reason = f"{width} colonnes attendues, {len(row)} trouvées."
                 report.rejected.append(Rejection(reader.line_num, reason))
                 continue
-            report.read += 1
             row.append("")
             fields = fields_of(row)
             if not _tidy("|".join(fields)):  # rare: most lines need no tidying
