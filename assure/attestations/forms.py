@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from assure.outbox.formats import french_date
+from assure.lib.french import french_date
 from assure.portal.forms import DateField
 
 from . import signing

@@ -14,7 +14,6 @@ import datetime
 import functools
 import io
 import re
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
+from assure.lib.french import euros, french_date
 from assure.lib.nir import format_nir
 from assure.lib.pdf import (
     FONT,
@@ -35,7 +35,6 @@ from assure.lib.pdf import (
     new_canvas,
     styles,
 )
-from assure.outbox.formats import french_date
 
 from .qr import qr_rows
 
@@ -48,15 +47,6 @@ FOOTER_HEIGHT = 16 * mm
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 CELL_SIZE = 9.5
 CELL_PADDING = 2 + 4 + 2  # a cell's left and right padding, and a margin
-
-
-def euros(value):
-    """ "1 234,56 €" (no-break spaces)."""
-    value = Decimal(value).quantize(Decimal("0.01"))
-    units, cents = f"{abs(value):,.2f}".split(".")
-    sign = "−" if value < 0 else ""
-    nbsp = "\u00a0"
-    return f"{sign}{units.replace(',', nbsp)},{cents}{nbsp}€"
 
 
 def date_text(value):

@@ -20,8 +20,8 @@ import math
 from django.db import connections, models
 from django.db.models import Count, F
 
+from assure.lib.french import euros
 from assure.lib.names import normalize_name
-from assure.payments.templatetags.payments import euros
 from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
 
 CELL_DEGREES = 0.1

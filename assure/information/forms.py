@@ -12,9 +12,8 @@ from django import forms
 from django.db import transaction
 
 from assure.accounts.models import SecurityEvent
-
-from .templatetags.information import FRENCH_PLAN
-from .templatetags.information import phone as phone_as_dialled
+from assure.lib.french import FRENCH_PLAN
+from assure.lib.french import phone as phone_as_dialled
 
 # Letters (any alphabet), digits, spaces and the signs of a postal address.
 POSTAL_TEXT = re.compile(r"(?:[^\W_]|[ '’\-,./°()&])+")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
+from assure.lib.french import french_date, french_datetime
 from assure.lib.pdf import (
     FONT,
     FONT_BOLD,
@@ -38,7 +39,6 @@ from assure.lib.pdf import (
     new_canvas,
     styles,
 )
-from assure.outbox.formats import french_date, french_datetime
 
 ADDRESS_LEFT = 110 * mm
 ADDRESS_TOP = 55 * mm  # from the top of the sheet

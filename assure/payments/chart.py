@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from .templatetags.payments import euros, month_name, of_month, short_month_name
+from assure.lib.french import euros, month_name, of_month, short_month_name
 
 MONTHS = 12
 WIDTH = 300  # viewBox units; the text is 14 units high

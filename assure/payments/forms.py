@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from assure.outbox.formats import french_date
+from assure.lib.french import french_date
 from assure.portal.forms import DateField
 
 from .models import SELF, Payment, beneficiaries_of

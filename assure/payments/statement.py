@@ -29,6 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from assure.lib.french import euros, french_date, month_name, of_month
 from assure.lib.pdf import (
     FONT,
     FONT_BOLD,
@@ -39,11 +40,10 @@ from assure.lib.pdf import (
     register_fonts,
     styles,
 )
-from assure.outbox.formats import french_date
 from assure.outbox.letters import draw_fund_header
 
 from .models import Payment
-from .templatetags.payments import care_dates, euros, month_name, of_month
+from .templatetags.payments import care_dates
 
 HEADER_HEIGHT = 62 * mm  # first page: the fund, the member, the title
 FOOTER_HEIGHT = 16 * mm

@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.accounts.views import member_required
-from assure.outbox.formats import french_date
+from assure.lib.french import euros, french_date
 from assure.portal.jinja import member_page
 
 from .chart import MonthlyChart
 from .forms import PaymentFilterForm
 from .models import Payment, add_months, month_start
 from .statement import statement_pdf
-from .templatetags.payments import euros, kept_query, pagination
+from .templatetags.payments import kept_query, pagination
 
 PER_PAGE = 20
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from jinja2 import Environment, StrictUndefined
 
-from assure.outbox.formats import french_date
-from assure.payments.templatetags.payments import euros, month_name, of_month, short_month_name
+from assure.lib.french import euros, french_date, month_name, of_month, short_month_name
 
 
 def environment(**options):

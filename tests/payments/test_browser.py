@@ -9,8 +9,8 @@ import pypdf
 import pytest
 from django.utils import timezone
 
+from assure.lib.french import of_month
 from assure.payments.models import Payment, add_months, month_start
-from assure.payments.templatetags.payments import of_month
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
 from tests.payments.conftest import pay
 from tests.payments.factories import PaymentLineFactory

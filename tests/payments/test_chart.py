@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from assure.lib.french import euros
 from assure.payments.chart import BAR_SPACE, MonthlyChart
 from assure.payments.models import Payment
-from assure.payments.templatetags.payments import euros
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import main_text, pay, plain
 

@@ -1,14 +1,13 @@
 """« Mes paiements »: the member's payments, newest first, 20 a page."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from assure.accounts.models import User
 from assure.payments.models import Payment
-from assure.payments.templatetags.payments import euros, page_numbers
+from assure.payments.templatetags.payments import page_numbers
 from assure.payments.views import Links
 from tests.conftest import text
 from tests.members.factories import MemberFactory
@@ -220,21 +219,6 @@ def test_page_numbers_show_first_last_and_neighbours():
     assert page_numbers(5, 10) == [1, None, 4, 5, 6, None, 10]
     assert page_numbers(3, 10) == [1, 2, 3, 4, None, 10]  # no "…" for a single page
     assert page_numbers(10, 10) == [1, None, 9, 10]
-
-
-@pytest.mark.parametrize(
-    ("amount", "shown"),
-    [
-        ("0", "0,00 €"),
-        ("7.1", "7,10 €"),
-        ("999.99", "999,99 €"),
-        ("1000", "1 000,00 €"),
-        ("1234567.891", "1 234 567,89 €"),
-        ("-12.5", "-12,50 €"),
-    ],
-)
-def test_amounts_are_written_the_french_way(amount, shown):
-    assert euros(Decimal(amount)) == shown.replace(" ", "\u00a0")
 
 
 def test_the_statement_links_are_the_past_months_with_payments(signed_in, alice):

@@ -1,60 +1,13 @@
-"""Amounts, dates and pagination of « Mes paiements », for its templates (Django's
-and Jinja2's, see portal/jinja.py) and the PDF statement."""
-
-from decimal import Decimal
+"""Payment lines' dates, beneficiaries' names and pagination of « Mes paiements »,
+for its templates (Django's and Jinja2's, see portal/jinja.py) and the PDF statement.
+Amounts and months are written by assure.lib.french."""
 
 from django import template
 from django.http import QueryDict
 
-from assure.outbox.formats import MONTHS, french_date
+from assure.lib.french import french_date
 
 register = template.Library()
-
-NBSP = "\u00a0"
-# Month names short enough for the chart's labels ("sept. 2025").
-SHORT_MONTHS = [
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-]
-
-
-@register.filter
-def euros(value):
-    """1234.5 → "1 234,50 €", with no-break spaces so the amount never wraps."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(value)
-    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",") + f"{NBSP}€"
-
-
-@register.filter
-def month_name(month):
-    """date(2026, 2, 1) → "février 2026"."""
-    return f"{MONTHS[month.month - 1]} {month.year}"
-
-
-@register.filter
-def of_month(month):
-    """date(2026, 4, 1) → "d'avril 2026"; date(2026, 3, 1) → "de mars 2026"."""
-    name = month_name(month)
-    return f"d'{name}" if name[0] in "aeiouéèâêôû" else f"de {name}"
-
-
-@register.filter
-def short_month_name(month):
-    """date(2025, 9, 1) → "sept. 2025"."""
-    return f"{SHORT_MONTHS[month.month - 1]} {month.year}"
 
 
 @register.filter
