@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from assure.lib.client import client_ip
 from assure.members.models import Member
 from assure.payments.models import Payment
 from assure.portal.jinja import member_page
@@ -22,7 +23,7 @@ from .forms import (
     RequestCodeForm,
     SignInForm,
 )
-from .models import CodeRequest, ProvisionalCode, SecurityEvent, SignIn, Throttle, User, client_ip
+from .models import CodeRequest, ProvisionalCode, SecurityEvent, SignIn, Throttle, User
 
 BACKEND = "assure.accounts.backends.MemberBackend"
 ACTIVATION_MINUTES = 15

@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from assure.accounts.models import CODE_ALPHABET
+from assure.lib.codes import CODE_ALPHABET
 
 FORMAT_VERSION = 1
 SIGNATURE_LENGTH = 64

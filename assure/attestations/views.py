@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from assure.accounts.models import Throttle, client_ip
+from assure.accounts.models import Throttle
 from assure.accounts.views import member_required
+from assure.lib.client import client_ip
 
 from . import signing
 from .forms import DailyAllowanceForm, VerifyForm

@@ -21,8 +21,8 @@ from django.db import connections, models
 from django.db.models import Count, F
 
 from assure.lib.french import euros
+from assure.lib.geo import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
 from assure.lib.names import normalize_name
-from assure.places.models import EARTH_RADIUS_KM, KM_PER_DEGREE, haversine_km
 
 CELL_DEGREES = 0.1
 # Cell number = row * CELL_COLUMNS + column, rows counted from the South Pole,

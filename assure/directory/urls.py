@@ -4,6 +4,6 @@ from . import views
 
 app_name = "directory"
 urlpatterns = [
-    path("trouver-un-medecin/", views.search, name="search"),
-    path("trouver-un-medecin/<int:pk>/", views.detail, name="detail"),
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]

@@ -4,12 +4,10 @@ from . import views
 
 app_name = "information"
 urlpatterns = [
-    path("mes-informations/", views.index, name="index"),
-    path("mes-informations/adresse/", views.address, name="address"),
-    path("mes-informations/telephone/", views.phone, name="phone"),
-    path("mes-informations/email/", views.email, name="email"),
-    path("mes-informations/email/envoye/", views.email_sent, name="email_sent"),
-    path(
-        "mes-informations/email/confirmer/<str:token>/", views.confirm_email, name="confirm_email"
-    ),
+    path("", views.index, name="index"),
+    path("adresse/", views.address, name="address"),
+    path("telephone/", views.phone, name="phone"),
+    path("email/", views.email, name="email"),
+    path("email/envoye/", views.email_sent, name="email_sent"),
+    path("email/confirmer/<str:token>/", views.confirm_email, name="confirm_email"),
 ]

@@ -1,4 +1,5 @@
-"""Shared PDF helpers: embedded fonts, A4 pages, paragraph styles, flowing text.
+"""Shared PDF helpers: embedded fonts, A4 pages, paragraph styles, flowing text,
+the fund's letterhead.
 
 Every PDF the portal makes (letters, attestations, statements) embeds the
 DejaVu fonts shipped in `assure/lib/fonts/` (free licence, text beside them),
@@ -9,6 +10,7 @@ has installed. Fonts are registered once per process.
 import functools
 from pathlib import Path
 
+from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -91,3 +93,24 @@ def draw_story(canvas, story, first_frame, next_frame, on_new_page=None):
         next_frame().addFromList(story, canvas)
         if len(story) == left:
             raise ValueError("A block of the document is taller than a page.")
+
+
+def top(distance):
+    """A y coordinate `distance` below the top of the page."""
+    return PAGE_HEIGHT - distance
+
+
+def draw_fund_header(canvas):
+    """The fund's letterhead, top left: its name, postal address and phone
+    (letters and monthly statements)."""
+    lines = settings.ASSURE_FUND_ADDRESS.splitlines()
+    text = canvas.beginText(MARGIN, top(18 * mm))
+    text.setFont(FONT_BOLD, 12)
+    text.textLine(settings.ASSURE_FUND_NAME)
+    text.setFont(FONT, 9.5)
+    text.setLeading(12)
+    for line in lines:
+        if line.strip() and line.strip() != settings.ASSURE_FUND_NAME:
+            text.textLine(line.strip())
+    text.textLine(f"Téléphone : {settings.ASSURE_FUND_PHONE}")
+    canvas.drawText(text)

@@ -34,10 +34,12 @@ from assure.lib.pdf import (
     MARGIN,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    draw_fund_header,
     draw_story,
     mm,
     new_canvas,
     styles,
+    top,
 )
 
 ADDRESS_LEFT = 110 * mm
@@ -143,25 +145,6 @@ def fund_city():
 def place_and_date(day):
     city = fund_city()
     return f"{city}, le {french_date(day)}" if city else f"Le {french_date(day)}"
-
-
-def top(distance):
-    """A y coordinate `distance` below the top of the page."""
-    return PAGE_HEIGHT - distance
-
-
-def draw_fund_header(canvas):
-    lines = settings.ASSURE_FUND_ADDRESS.splitlines()
-    text = canvas.beginText(MARGIN, top(18 * mm))
-    text.setFont(FONT_BOLD, 12)
-    text.textLine(settings.ASSURE_FUND_NAME)
-    text.setFont(FONT, 9.5)
-    text.setLeading(12)
-    for line in lines:
-        if line.strip() and line.strip() != settings.ASSURE_FUND_NAME:
-            text.textLine(line.strip())
-    text.textLine(f"Téléphone : {settings.ASSURE_FUND_PHONE}")
-    canvas.drawText(text)
 
 
 def draw_address(canvas, lines):

@@ -36,11 +36,11 @@ from assure.lib.pdf import (
     MARGIN,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    draw_fund_header,
     mm,
     register_fonts,
     styles,
 )
-from assure.outbox.letters import draw_fund_header
 
 from .models import Payment
 from .templatetags.payments import care_dates

@@ -30,12 +30,12 @@ register_converter(TwoDigits, "payments_month")
 
 app_name = "payments"
 urlpatterns = [
-    path("mes-paiements/", views.index, name="index"),
-    path("mes-paiements/<int:pk>/", views.detail, name="detail"),
-    path("mes-paiements/par-mois/", views.months, name="months"),
-    path("mes-paiements/filtrer/", views.filters, name="filters"),
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("par-mois/", views.months, name="months"),
+    path("filtrer/", views.filters, name="filters"),
     path(
-        "mes-paiements/releves/<payments_year:year>-<payments_month:month>/",
+        "releves/<payments_year:year>-<payments_month:month>/",
         views.statement,
         name="statement",
     ),

@@ -3,19 +3,9 @@ import math
 from django.db import models
 from django.utils import timezone
 
+from assure.lib.geo import KM_PER_DEGREE, haversine_km
+
 from . import hours as opening
-
-EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
-KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
-
-
-def haversine_km(latitude1, longitude1, latitude2, longitude2):
-    """Great-circle distance in km between two points given in decimal degrees."""
-    phi1, phi2 = math.radians(latitude1), math.radians(latitude2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(longitude2 - longitude1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class PlaceQuerySet(models.QuerySet):

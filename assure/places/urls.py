@@ -4,10 +4,10 @@ from . import views
 
 app_name = "places"
 urlpatterns = [
-    path("trouver-un-point-d-accueil/", views.search, name="search"),
+    path("", views.search, name="search"),
     # A place's key as the import allows it (places.importing.KEY).
     re_path(
-        r"^trouver-un-point-d-accueil/(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,39})/$",
+        r"^(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,39})/$",
         views.detail,
         name="detail",
     ),

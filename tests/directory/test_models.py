@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assure.directory.models import CELL_DEGREES, PracticePlace, cell_of, cells_around
-from assure.places.models import KM_PER_DEGREE, haversine_km
+from assure.lib.geo import KM_PER_DEGREE, haversine_km
 
 pytestmark = pytest.mark.django_db
 

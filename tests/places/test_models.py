@@ -5,7 +5,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from assure.places.models import Place, haversine_km
+from assure.lib.geo import haversine_km
+from assure.places.models import Place
 from tests.places.factories import OFFICE_HOURS, PlaceFactory
 
 pytestmark = pytest.mark.django_db
