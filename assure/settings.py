@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "assure.geography",
     "assure.places",
     "assure.directory",
+    "assure.demo",
     # Last: Django's widget templates, which assure/portal/templates override.
     "django.forms",
 ]

@@ -9,7 +9,7 @@ professionals a second place, 1 % of the places an unknown commune code.
 The communes (`bench_communes`, written by --communes in the layout of La
 Poste's file for `assure import_communes`) are about as many as France's
 35,000, and crowded as its people are:
-- the real towns of the demo (assure/geography/demo.py), with their real
+- the real towns of the demo (assure/demo/communes.py), with their real
   postcodes and centres, and a rough population each;
 - around each of them, invented suburbs, the more the bigger the town, within
   some 10 to 30 km (a thousand around Paris, as in Île-de-France);
@@ -44,8 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assure.settings")
 django.setup()
 
+from assure.demo.communes import COMMUNES  # noqa: E402
 from assure.directory.importing import EXTRACTION_COLUMNS  # noqa: E402
-from assure.geography.demo import COMMUNES  # noqa: E402
 
 # (code, profession, weight, [(savoir-faire, weight)])
 PROFESSIONS = [

@@ -33,7 +33,7 @@ SETUP = """
 import django, datetime, json
 django.setup()
 from assure.accounts.models import User
-from assure.members.demo import fictitious_members
+from assure.demo.members import fictitious_members
 from assure.members.models import Member
 members = []
 seen = set()

@@ -49,7 +49,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from assure.accounts.models import SecurityEvent, User
-from assure.members.demo import fictitious_members
+from assure.demo.members import fictitious_members
 from assure.members.models import Beneficiary, Member
 from assure.payments.models import Payment, PaymentLine
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(count, path):
-    from assure.members.demo import fictitious_members
+    from assure.demo.members import fictitious_members
     from assure.members.importing import COLUMNS
 
     with open(path, "w", newline="", encoding="utf-8") as out:

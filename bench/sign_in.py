@@ -60,7 +60,7 @@ import django, datetime
 django.setup()
 from django.contrib.auth.hashers import make_password
 from assure.accounts.models import User
-from assure.members.demo import fictitious_members
+from assure.demo.members import fictitious_members
 members = list(fictitious_members(count={MEMBERS}, seed=7))
 from assure.members.models import Member
 Member.objects.bulk_create(members)

@@ -4,9 +4,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from assure.directory.demo import load_demo_directory
+from assure.demo.communes import COMMUNES, load_demo_communes
+from assure.demo.directory import load_demo_directory
 from assure.directory.models import Convention, PracticePlace
-from assure.geography.demo import COMMUNES, load_demo_communes
 from assure.geography.models import Commune
 
 pytestmark = pytest.mark.django_db

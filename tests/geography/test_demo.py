@@ -3,10 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assure.geography.demo import COMMUNES, load_demo_communes
+from assure.demo.communes import COMMUNES, load_demo_communes
+from assure.demo.members import TOWNS
 from assure.geography.importing import import_communes
 from assure.geography.models import Commune, Postcode
-from assure.members.demo import TOWNS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from assure.demo.members import demo_identities, fictitious_members
 from assure.lib.nir import parse_nir
-from assure.members.demo import demo_identities, fictitious_members
 from assure.members.importing import (
     BENEFICIARY_COLUMNS,
     COLUMNS,

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from assure.members.demo import demo_identities, fictitious_members
+from assure.demo.members import demo_identities, fictitious_members
+from assure.demo.payments import demo_payments_file, load_demo_payments
 from assure.members.models import Beneficiary, Member
-from assure.payments.demo import demo_payments_file, load_demo_payments
 from assure.payments.models import Payment, PaymentLine
 from tests.members.factories import MemberFactory
 

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assure.members.demo import TOWNS
-from assure.places.demo import PLACES, load_demo_places
+from assure.demo.members import TOWNS
+from assure.demo.places import PLACES, load_demo_places
 from assure.places.models import Place
 from tests.places.factories import PlaceFactory
 

@@ -23,8 +23,7 @@ from schwifty import IBAN
 
 from assure.lib.names import normalize_name
 from assure.lib.nir import build_nir, format_nir
-
-from .models import Beneficiary, Member, RightsPeriod
+from assure.members.models import Beneficiary, Member, RightsPeriod
 
 FEMALE_FIRST_NAMES = [
     "Marie", "Camille", "Léa", "Manon", "Chloé", "Emma", "Inès", "Sarah", "Julie", "Lucie",

@@ -1,6 +1,6 @@
 """Fictitious reception points and kiosks of the demo fund.
 
-Invented like the demo members (assure/members/demo.py): names say
+Invented like the demo members (demo/members.py): names say
 "de démonstration", the streets are generic, the phone numbers are in the
 01 99 00 range that ARCEP keeps for fiction. The towns are real, among those
 of the demo members, and the coordinates are near their centres, so that a
@@ -13,9 +13,9 @@ and loading them again changes nothing.
 import csv
 import io
 
-from .hours import WEEKDAYS
-from .importing import COLUMNS, OPTIONAL_COLUMNS, import_places
-from .models import Place
+from assure.places.hours import WEEKDAYS
+from assure.places.importing import COLUMNS, OPTIONAL_COLUMNS, import_places
+from assure.places.models import Place
 
 KEY_PREFIX = "DEMO-"
 OFFICE = ["08:30-12:00,13:30-16:30"] * 4 + ["08:30-12:00", "", ""]

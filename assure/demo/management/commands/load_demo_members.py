@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assure.directory.demo import load_demo_directory
-from assure.geography.demo import load_demo_communes
-from assure.members.demo import demo_identities, fictitious_coverage, fictitious_members
+from assure.demo.communes import load_demo_communes
+from assure.demo.directory import load_demo_directory
+from assure.demo.members import demo_identities, fictitious_coverage, fictitious_members
+from assure.demo.payments import load_demo_payments
+from assure.demo.places import load_demo_places
 from assure.members.models import Beneficiary, Member, RightsPeriod
-from assure.payments.demo import load_demo_payments
-from assure.places.demo import load_demo_places
 
 
 class Command(BaseCommand):

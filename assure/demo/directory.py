@@ -1,11 +1,11 @@
 """Fictitious health professionals for the demo: a directory around the demo towns.
 
-Everything is invented, as in assure/members/demo.py: the people (names drawn
+Everything is invented, as in assure/demo/members.py: the people (names drawn
 from the demo members' lists), their RPPS numbers (beginning with 99, far
 from the real ones, which begin with 1), the surgeries and their
 streets, the phone numbers (in the 01 99 00 range that ARCEP keeps for
 fiction), the sectors and fees. Only the towns are real: the demo communes
-of assure/geography/demo.py, with their INSEE codes and postcodes, so a
+of assure/demo/communes.py, with their INSEE codes and postcodes, so a
 search near a demo member's postcode finds professionals.
 
 The directory goes through the real imports: an RPPS file in the layout of
@@ -19,11 +19,11 @@ import io
 import random
 import re
 
-from assure.geography.demo import COMMUNES
-from assure.members.demo import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, STREETS, SURNAMES
+from assure.directory.importing import EXTRACTION_COLUMNS, import_directory, import_fees
+from assure.directory.models import Convention, PracticePlace
 
-from .importing import EXTRACTION_COLUMNS, import_directory, import_fees
-from .models import Convention, PracticePlace
+from .communes import COMMUNES
+from .members import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, STREETS, SURNAMES
 
 SEED = 2026
 RPPS_PREFIX = "99"  # real RPPS numbers begin with 1

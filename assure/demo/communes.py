@@ -1,4 +1,4 @@
-"""Real communes for the demo: the towns of the demo members (assure/members/demo.py).
+"""Real communes for the demo: the towns of the demo members (demo/members.py).
 
 Public facts: INSEE code (Paris, Lyon and Marseille by arrondissement, as
 in La Poste's file), name, postcodes and the approximate centre.
@@ -6,7 +6,7 @@ in La Poste's file), name, postcodes and the approximate centre.
 
 from django.db import transaction
 
-from .models import Commune, Postcode
+from assure.geography.models import Commune, Postcode
 
 # (INSEE code, name, postcodes, latitude, longitude)
 COMMUNES = [

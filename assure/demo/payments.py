@@ -1,6 +1,6 @@
 """Fictitious payments of the demo members, over the last fourteen months.
 
-Everything is invented, as in assure/members/demo.py: references, amounts,
+Everything is invented, as in assure/demo/members.py: references, amounts,
 professionals. The amounts follow the régime général's rules as they stand in
 2026, rounded, so that a statement looks right to someone who knows them:
 
@@ -29,11 +29,11 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from assure.members.demo import fictitious_members
 from assure.members.models import Beneficiary, Member
+from assure.payments.importing import COLUMNS, NATURE_WORDS, import_payments
+from assure.payments.models import Payment
 
-from .importing import COLUMNS, NATURE_WORDS, import_payments
-from .models import Payment
+from .members import fictitious_members
 
 MONTHS = 14
 CENT = Decimal("0.01")
@@ -124,7 +124,7 @@ class _History:
         self.rows = []
         self.age = (today - member.birth_date).days // 365
 
-    # The named situations of assure/members/demo.py.
+    # The named situations of assure/demo/members.py.
 
     def camille(self):
         """Camille Martin: care for herself, her spouse and their two children."""
