@@ -40,3 +40,34 @@ def test_no_production_module_imports_the_demo():
         if name == "assure.demo" or name.startswith("assure.demo.")
     ]
     assert offenders == []
+
+
+def test_the_outbox_knows_no_app_that_queues_a_message():
+    """The outbox carries any message: it may know the registry (a letter goes
+    to a member's address) and the shared helpers, no other app."""
+    allowed = ("assure.outbox", "assure.members.models", "assure.lib")
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in modules(PACKAGE / "outbox")
+        for name in imports(path)
+        if name.startswith("assure.") and not name.startswith(allowed)
+    ]
+    assert offenders == []
+
+
+def test_no_function_imports_a_module_of_the_project():
+    """A function-level import of the project's own code would hide a cycle
+    (AppConfig.ready() aside: Django asks apps to import their signal and job
+    modules there)."""
+    offenders = []
+    for path in modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef) or function.name == "ready":
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and (
+                    node.level or (node.module or "").startswith("assure")
+                ):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []

@@ -12,3 +12,5 @@ class AccountsConfig(AppConfig):
         # Sign-ins are SecurityEvent rows (time, address, device); a second
         # copy in User.last_login would be one more write on the hot path.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+        from . import jobs  # noqa: F401  (registers the worker's job)

@@ -41,6 +41,7 @@ from assure.members.models import Member, RightsPeriod
 from assure.payments.models import Payment, PaymentLine
 
 from . import signing
+from .pdf import attestation_pdf
 
 
 def mask_name(first_names, last_name):
@@ -375,8 +376,6 @@ class Attestation(models.Model):
 
     def pdf(self):
         """The document as PDF bytes, drawn from the record."""
-        from .pdf import attestation_pdf
-
         return attestation_pdf(self)
 
     @property

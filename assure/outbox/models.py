@@ -21,6 +21,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from assure.members.models import Member
 
+from .letters import letter_subject
+
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -260,8 +262,6 @@ class Letter(models.Model):
 
     @property
     def subject(self):
-        from .letters import letter_subject
-
         return letter_subject(self)
 
     def render_context(self):

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from assure.accounts.jobs import answer_forgotten_code_requests
 from assure.accounts.models import CodeRequest, ProvisionalCode, SecurityEvent
+from assure.outbox import jobs
 from assure.outbox.models import Email, Letter
 from tests.conftest import text
 
@@ -121,3 +123,7 @@ def test_the_page_only_records_the_request_the_worker_answers(client, claire):
     event = SecurityEvent.objects.get(kind=SecurityEvent.CODE_ISSUED)
     assert event.ip == "127.0.0.1"
     assert event.detail == "courrier postal"
+
+
+def test_the_worker_answers_the_requests_through_its_registered_job():
+    assert answer_forgotten_code_requests in jobs.JOBS.values()

@@ -1,9 +1,8 @@
-"""`assure worker`: answer forgotten-code requests, send the queued e-mails.
+"""`assure worker`: run the apps' jobs, send the queued e-mails.
 
-Forgotten-code requests are rows (see accounts.CodeRequest) so that the page
-answers in the same time whatever the NIR; each pass answers them first,
-which queues their e-mails or letters, then sends the due e-mails through
-the configured backend.
+Each pass first runs the jobs the apps registered (outbox/jobs.py: accounts
+answers the forgotten-code requests there, which queues their e-mails or
+letters), then sends the due e-mails through the configured backend.
 
 The worker polls committed rows every second. It claims one due e-mail at a
 time with a lease (a conditional UPDATE moving `next_attempt_at` forward by
@@ -29,14 +28,17 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from assure.accounts.models import CodeRequest
+from assure.outbox import jobs
 from assure.outbox.models import Email
 
 logger = logging.getLogger("assure.outbox")
 
 
 class Command(BaseCommand):
-    help = "Envoie les e-mails en attente (boucle ; --once pour un seul passage)."
+    help = (
+        "Fait le travail différé des applications (codes oubliés), puis envoie les e-mails "
+        "en attente (boucle ; --once pour un seul passage)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -61,7 +63,7 @@ class Command(BaseCommand):
                     # A long-running loop drops broken or expired connections;
                     # a single pass (--once) runs in its caller's connection.
                     close_old_connections()
-                CodeRequest.objects.process_pending()
+                jobs.run_all()
                 self.send_due(lease)
                 if once or self.stopping.is_set():
                     break
