@@ -13,20 +13,23 @@ the address stays visible when the letter slides. At most 6 lines (AFNOR
 NF Z 10-011), 10 pt, upper-case name and town as `Member.postal_lines` gives.
 Fold marks are printed in the left margin at 99 and 198 mm.
 
-Each template name has here a subject function and a body function (flowables);
-`render_letter` draws one letter on a canvas (one page, more if needed), so the
-print batch draws every letter into one PDF.
+A letter's words are templates beside the e-mails' (outbox/letters/<name>.xml
+and <name>.subject.txt, see `letter_story`); `render_letter` draws one letter
+on a canvas (one page, more if needed), so the print batch draws every letter
+into one PDF.
 """
 
 import io
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
-from assure.lib.french import french_date, french_datetime
+from assure.lib.french import french_date
 from assure.lib.pdf import (
     FONT,
     FONT_BOLD,
@@ -52,25 +55,54 @@ BODY_TOP = 118 * mm  # first page, from the top of the sheet
 FOOTER_HEIGHT = 18 * mm
 
 
-def code_subject(context):
-    if context.get("reason") == "forgotten":
-        return "Votre nouveau code provisoire"
-    return "Votre code provisoire"
+# The elements of a letter's template (outbox/letters/<name>.xml) and the
+# paragraph style each is printed in; <code> and <ol> are drawn apart.
+PARAGRAPHS = {"p": "body", "h2": "strong", "closing": "body", "signature": "strong"}
 
 
-def code_letter(context):
-    """The provisional code sent by post."""
+def letter_story(letter):
+    """The flowables of a letter's body, from its template.
+
+    The template is a Django template (escaping on) rendered with the letter's
+    context, written as a small XML document: <p>, <h2>, <closing> and
+    <signature> paragraphs in reportlab's mini-markup (<b>, <strong>), the
+    <code> in its box and an <ol> of numbered <li> steps. Sentences that an
+    e-mail says too are included from outbox/sentences/, so both keep one
+    wording.
+    """
+    with translation.override("fr"):
+        markup = render_to_string(f"outbox/letters/{letter.template}.xml", letter.render_context())
     st = styles()
-    fund, url, phone = (escape(context[k]) for k in ("fund_name", "public_url", "fund_phone"))
-    if context.get("reason") == "forgotten":
-        opening = (
-            "Vous avez indiqué avoir oublié votre code. Voici un nouveau code provisoire "
-            f"pour accéder à votre compte en ligne de {fund} :"
-        )
-    else:
-        opening = "Vous avez demandé à créer votre compte en ligne. Voici votre code provisoire :"
-    code_box = Table(
-        [[context["code"]]],
+    story = []
+    # The markup is our own template's, every value escaped by Django.
+    for element in ElementTree.fromstring(markup):  # noqa: S314
+        if element.tag == "code":
+            story += [Spacer(0, 2 * mm), code_box(element.text.strip()), Spacer(0, 4 * mm)]
+        elif element.tag == "ol":
+            story += [
+                Paragraph(inner_markup(item), st["step"], bulletText=f"{number}.")
+                for number, item in enumerate(element, start=1)
+            ]
+            story.append(Spacer(0, 2 * mm))
+        elif element.tag in PARAGRAPHS:
+            if element.tag == "closing":
+                story.append(Spacer(0, 4 * mm))
+            story.append(Paragraph(inner_markup(element), st[PARAGRAPHS[element.tag]]))
+        else:
+            raise ValueError(f"Unknown element <{element.tag}> in letter {letter.template!r}.")
+    return story
+
+
+def inner_markup(element):
+    """What is inside `element`, as reportlab mini-markup."""
+    children = "".join(ElementTree.tostring(child, encoding="unicode") for child in element)
+    return escape(element.text or "") + children
+
+
+def code_box(code):
+    """A provisional code, large, in a box."""
+    return Table(
+        [[code]],
         colWidths=[95 * mm],
         rowHeights=[18 * mm],
         style=TableStyle(
@@ -82,57 +114,6 @@ def code_letter(context):
             ]
         ),
     )
-    steps = [
-        f"Allez sur le portail : <b>{url}/</b>",
-        "Cliquez sur « J'accède à mon compte ».",
-        "Tapez votre numéro de sécurité sociale, puis ce code dans la case « Mon code ».",
-        "Choisissez votre mot de passe : c'est lui qui vous servira ensuite.",
-    ]
-    story = [
-        Paragraph("Madame, Monsieur,", st["body"]),
-        Paragraph(opening, st["body"]),
-        Spacer(0, 2 * mm),
-        code_box,
-        Spacer(0, 4 * mm),
-        Paragraph(
-            "Ce code est valable <b>jusqu'au "
-            f"{escape(french_datetime(context['expires_at']))}</b>. "
-            "Il ne sert qu'une seule fois.",
-            st["body"],
-        ),
-        Paragraph("Comment l'utiliser :", st["strong"]),
-        *[
-            Paragraph(text, st["step"], bulletText=f"{number}.")
-            for number, text in enumerate(steps, start=1)
-        ],
-        Spacer(0, 2 * mm),
-        Paragraph(
-            "<b>Attention :</b> personne de votre caisse ne vous demandera ce code, ni par "
-            "téléphone, ni par e-mail, ni par SMS. Ne le donnez à personne.",
-            st["body"],
-        ),
-        Paragraph(
-            "Vous n'avez rien demandé, ou vous avez une question ? "
-            f"Appelez-nous au <b>{phone}</b>.",
-            st["body"],
-        ),
-        Spacer(0, 4 * mm),
-        Paragraph(
-            "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
-            st["body"],
-        ),
-        Paragraph(fund, st["strong"]),
-    ]
-    return story
-
-
-# Template name → (subject, body) functions of the letter's context.
-TEMPLATES = {"code": (code_subject, code_letter)}
-
-
-def letter_subject(letter):
-    subject, _ = TEMPLATES[letter.template]
-    return subject(letter.render_context())
 
 
 def fund_city():
@@ -174,9 +155,7 @@ def draw_footer(canvas, letter, page):
 
 def render_letter(letter, canvas):
     """Draw `letter` on `canvas`, ending its last page. Returns its number of pages."""
-    context = letter.render_context()
-    subject_of, body_of = TEMPLATES[letter.template]
-    subject, story = subject_of(context), body_of(context)
+    subject, story = letter.subject, letter_story(letter)
     draw_fund_header(canvas)
     draw_address(canvas, letter.postal_lines)
     draw_fold_marks(canvas)

@@ -3,25 +3,22 @@
 An e-mail is rendered when it is queued, inside the caller's transaction, and
 sent later by `assure worker`, which only sees committed rows: a rolled-back
 request sends nothing, a committed one is retried until the SMTP server takes
-it. A letter keeps what it needs (postal lines, context) and becomes a PDF in
-the print batch (`assure print_letters`).
+it. A letter keeps what it needs (postal lines, its template's context with
+the values' types) and becomes a PDF in the print batch (`assure
+print_letters`), its words drawn from templates like the e-mails'.
 """
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
 
+from assure.lib import typed_json
 from assure.members.models import Member
-
-from .letters import letter_subject
 
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -171,25 +168,6 @@ class Email(models.Model):
         return True
 
 
-def to_json(context):
-    """A JSON-ready copy of a letter's context, without the member object."""
-    data = {key: value for key, value in context.items() if key != "member"}
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def from_json(data):
-    """Turn the ISO strings DjangoJSONEncoder wrote back into dates and aware datetimes."""
-    restored = {}
-    for key, value in data.items():
-        if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit():
-            if "T" in value and (moment := parse_datetime(value)) is not None:
-                value = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-            elif len(value) == 10 and (day := parse_date(value)) is not None:
-                value = day
-        restored[key] = value
-    return restored
-
-
 class LetterQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(posted_at=None)
@@ -197,12 +175,17 @@ class LetterQuerySet(models.QuerySet):
 
 class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
     def queue(self, member, template, context):
-        """Store a letter to `member` (printed by the next print batch)."""
+        """Store a letter to `member` (printed by the next print batch), with
+        what its template outbox/letters/<template>.xml needs: the context but
+        the member (the letter's own), its values kept with their types.
+
+        Call it inside the caller's transaction: it only creates the row.
+        """
         return self.create(
             member=member,
             template=template,
             postal_lines=member.postal_lines,
-            context=to_json(context),
+            context={key: value for key, value in context.items() if key != "member"},
         )
 
     def mark_posted(self, letters, batch, now=None):
@@ -221,7 +204,10 @@ class Letter(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="letters")
     template = models.CharField("modèle", max_length=60)
     postal_lines = models.JSONField("adresse postale")
-    context = models.JSONField("contenu", default=dict)
+    # Dates, datetimes and decimals stay what they are (assure.lib.typed_json).
+    context = models.JSONField(
+        "contenu", default=dict, encoder=typed_json.Encoder, decoder=typed_json.Decoder
+    )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     posted_at = models.DateTimeField("posté le", null=True, blank=True)
     batch = models.CharField("lot d'impression", max_length=40, blank=True)
@@ -262,7 +248,12 @@ class Letter(models.Model):
 
     @property
     def subject(self):
-        return letter_subject(self)
+        """The "Objet" line, from outbox/letters/<template>.subject.txt."""
+        with translation.override("fr"):
+            subject = render_to_string(
+                f"outbox/letters/{self.template}.subject.txt", self.render_context()
+            )
+        return " ".join(subject.split())
 
     def render_context(self):
-        return {**fund_context(), **from_json(self.context)}
+        return {**fund_context(), **self.context}

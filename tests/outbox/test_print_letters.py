@@ -3,15 +3,17 @@
 import csv
 import datetime
 import io
+import json
 import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from pypdf import PdfReader
 
 from assure.accounts.models import ProvisionalCode
 from assure.outbox.letters import letter_pdf
-from assure.outbox.models import Letter
+from assure.outbox.models import Email, Letter
 
 
 def pdf_text(data):
@@ -34,7 +36,7 @@ def two_letters(helene, bertrand, code_context):
     return first, second
 
 
-def test_a_letter_keeps_the_address_and_a_json_copy_of_its_context(helene, code_context):
+def test_a_letter_keeps_the_address_and_its_context_with_the_types(helene, code_context):
     letter = Letter.objects.queue(helene, "code", code_context(helene))
 
     letter.refresh_from_db()
@@ -46,13 +48,37 @@ def test_a_letter_keeps_the_address_and_a_json_copy_of_its_context(helene, code_
     ]
     assert letter.context == {
         "code": "MK4T 9QXA",
-        "expires_at": "2026-11-23T14:30:00Z",
+        "expires_at": datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC),
         "reason": "first",
     }
-    assert letter.render_context()["expires_at"] == datetime.datetime(
-        2026, 11, 23, 14, 30, tzinfo=datetime.UTC
-    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT context FROM outbox_letter WHERE id = %s", [letter.pk])
+        [stored] = cursor.fetchone()
+    stored = json.loads(stored) if isinstance(stored, str) else stored
+    assert stored["expires_at"] == {"$datetime": "2026-11-23T14:30:00+00:00"}
     assert letter.status == "pending" and letter.subject == "Votre code provisoire"
+
+
+def test_a_letter_and_an_email_say_the_same_sentences_in_the_same_words(helene, code_context):
+    context = code_context(helene, reason="forgotten")
+    letter = Letter.objects.queue(helene, "code", context)
+    email = Email.objects.queue(helene.email, "code", context, member=helene)
+
+    [text], _ = pdf_text(letter_pdf(letter))
+    letter_words = " ".join(text.split())
+    email_words = " ".join(email.text_body.split())
+    for sentence in [
+        "Vous avez indiqué avoir oublié votre code. Voici un nouveau code provisoire pour "
+        "accéder à votre compte en ligne :",
+        "Ce code sert à vous connecter une première fois pour choisir votre mot de passe. "
+        "Il est valable jusqu'au 23 novembre 2026 à 15 h 30 et ne sert qu'une seule fois.",
+        "Attention : votre caisse ne vous demandera jamais ce code, ni par téléphone, ni par "
+        "e-mail, ni par SMS. Ne le donnez à personne.",
+    ]:
+        assert sentence in letter_words
+        assert sentence in email_words
+    assert "Objet : Votre nouveau code provisoire" in letter_words
+    assert email.subject == "Votre nouveau code provisoire – Caisse de démonstration"
 
 
 def test_a_letter_explains_the_code_step_by_step(helene, code_context):
@@ -168,3 +194,12 @@ def test_a_batch_of_a_hundred_letters_takes_a_few_milliseconds_a_letter(
 
     assert "100 courrier(s), 100 page(s)" in output
     assert elapsed < 5, f"{elapsed:.2f} s for 100 letters"
+
+
+def test_the_fund_s_name_prints_as_written_whatever_its_characters(helene, code_context, settings):
+    settings.ASSURE_FUND_NAME = "Caisse <Santé> & Prévoyance"
+    letter = Letter.objects.queue(helene, "code", code_context(helene))
+
+    [text], _ = pdf_text(letter_pdf(letter))
+
+    assert text.count("Caisse <Santé> & Prévoyance") >= 2  # letterhead, signature
