@@ -2,8 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import RegexValidator
 
-from assure.members.forms import NIRField
-from assure.portal.forms import DateField
+from assure.portal.forms import DateField, NIRField
 
 from .models import ProvisionalCode
 from .passwords import MAX_LENGTH

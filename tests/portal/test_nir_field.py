@@ -1,6 +1,6 @@
 from django import forms
 
-from assure.members.forms import NIRField
+from assure.portal.forms import NIRField
 
 
 class NIRForm(forms.Form):
