@@ -300,7 +300,7 @@ class DateField(forms.MultiValueField):
             raise self.error("year_digits", ["year"])
         try:
             date = datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a part beyond C's int
             raise self.error("invalid", self.invalid_parts(int(day), int(month))) from None
         if date.year < self.MIN_YEAR:
             raise self.error("too_old", ["year"])

@@ -86,6 +86,9 @@ def test_it_names_the_missing_parts(day, month, year, message):
         ("²", "12", "1984"),
         ("3", "①", "1984"),
         ("3", "12", "¹⁹⁸⁴"),
+        ("2147483648", "12", "1984"),
+        ("3", "2147483648", "1984"),
+        ("9" * 400, "9" * 400, "1984"),
     ],
 )
 def test_it_refuses_dates_that_do_not_exist(day, month, year):
