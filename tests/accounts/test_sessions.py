@@ -88,11 +88,26 @@ def test_idle_members_are_signed_out_with_a_message(client, claire):
         client.get(reverse("accounts:home"))
     with time_machine.travel(NOW + datetime.timedelta(minutes=14), tick=False):
         assert client.get(reverse("accounts:home")).status_code == 200
-    with time_machine.travel(NOW + datetime.timedelta(minutes=30), tick=False):
+    with time_machine.travel(NOW + datetime.timedelta(minutes=14 + 17), tick=False):
         response = client.get(reverse("accounts:home"), follow=True)
     page = text(response)
     assert "J'accède à mon compte" in page
     assert "déconnecté après 15 minutes d'inactivité" in page
+
+
+def test_a_short_idle_timeout_counts_from_the_last_request(client, claire, settings):
+    settings.ASSURE_IDLE_TIMEOUT = 5
+    home = reverse("accounts:home")
+
+    def at(seconds):
+        with time_machine.travel(NOW + datetime.timedelta(seconds=seconds), tick=False):
+            return client.get(home)
+
+    with time_machine.travel(NOW, tick=False):
+        signed_in(client, claire)
+    for seconds in (0.3, 3, 3.4, 7.9, 8.2, 12.9):  # each within 5 s of the one before
+        assert at(seconds).status_code == 200, seconds
+    assert at(12.9 + 5.6).status_code == 302  # 5 s and its tenth later: signed out
 
 
 def test_csrf_is_enforced(claire):
