@@ -385,9 +385,7 @@ class CommunesImport:
         batch = []
         for rows in self.whole_cities:
             first, last = WHOLE_CITIES[rows[0][0]]
-            if any(first <= insee <= last for insee in self.seen) or (
-                Commune.objects.filter(insee__gte=first, insee__lte=last).exists()
-            ):
+            if Commune.objects.filter(insee__gte=first, insee__lte=last).exists():
                 report.skipped += 1
             else:
                 batch += rows
