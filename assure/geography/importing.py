@@ -1,9 +1,15 @@
 """Importing communes and postcodes (`assure import_communes`).
 
-The source is La Poste's « base officielle des codes postaux » as published
-on data.gouv.fr with the communes' coordinates (« Communes de France — base
-des codes postaux »): one row per commune, postcode and delivery line, so a
-commune spans several rows. docs/formats.md describes what is accepted.
+Two sources, told apart by their header row (docs/formats.md):
+
+- La Poste's « base officielle des codes postaux » as published on
+  data.gouv.fr with the communes' coordinates (« Communes de France — base
+  des codes postaux »): one row per commune, postcode and delivery line, so
+  a commune spans several rows;
+- « Communes et villes de France » (data.gouv.fr, communes-france-AAAA.csv):
+  one row per commune, its postcodes comma-separated in one cell, its centre
+  and its town hall's coordinates. A line gives the same (commune, postcode)
+  rows as La Poste's lines for that commune would.
 
 The import is an upsert by INSEE code: a commune's name and department come
 from its first row, its centre from its first row that has one, its
@@ -43,6 +49,31 @@ LATITUDE_COLUMNS = ("latitude", "lat")
 LONGITUDE_COLUMNS = ("longitude", "lon", "lng")
 # Older La Poste files give both in one column: "46.15, 4.92".
 GPS_COLUMNS = ("coordonnees_gps", "coordonnées_gps")
+# « Communes et villes de France »: the columns read, all required; the postcode
+# of code_postal is in codes_postaux too, read if there. The other columns of
+# LAYOUT_MARKS tell this file from La Poste's.
+CDF_COLUMNS = {
+    "insee": "code_insee",
+    "name": "nom_standard",
+    "postcodes": "codes_postaux",
+    "latitude": "latitude_centre",
+    "longitude": "longitude_centre",
+    "hall_latitude": "latitude_mairie",
+    "hall_longitude": "longitude_mairie",
+}
+LAYOUT_MARKS = {*CDF_COLUMNS.values(), "nom_sans_accent", "typecom", "dep_code"} - {"code_insee"}
+# Paris, Lyon and Marseille as a whole, and their arrondissements' INSEE codes. La Poste
+# gives only the arrondissements; the whole city is imported only without them.
+WHOLE_CITIES = {
+    "75056": ("75101", "75120"),
+    "69123": ("69381", "69389"),
+    "13055": ("13201", "13216"),
+}
+EXPECTED = (
+    "Expected either La Poste's « base officielle des codes postaux » (code_commune_INSEE, "
+    "code_postal, nom_commune_complet or nom_commune, optionally latitude and longitude) or "
+    "« Communes et villes de France » (" + ", ".join(CDF_COLUMNS.values()) + ")."
+)
 INSEE = re.compile(r"(\d{2}|2[AB])\d{3}")
 POSTCODE = re.compile(r"\d{5}")
 NAME_MAX_LENGTH = Commune._meta.get_field("name").max_length
@@ -75,13 +106,20 @@ class CommunesReport(ImportReport):
     """Lines read and rejected; communes created, updated, unchanged; postcodes added."""
 
     postcodes_added: int = 0
+    skipped: int = 0  # whole Paris, Lyon, Marseille, imported by arrondissement
 
     def summary(self):
-        return (
+        summary = (
             f"{self.read} lines read: {self.created} communes created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.postcodes_added} postcodes added, "
             f"{len(self.rejected)} lines rejected."
         )
+        if self.skipped:
+            summary += (
+                f" {self.skipped} lines skipped (Paris, Lyon or Marseille as a whole: "
+                "their arrondissements are imported instead)."
+            )
+        return summary
 
 
 def _column_key(name):
@@ -123,6 +161,16 @@ def clean_postcode(value):
     if not POSTCODE.fullmatch(postcode) or postcode.startswith("00"):
         raise InvalidRow(f"code postal non valide {value!r} (5 chiffres).")
     return postcode
+
+
+def clean_name(value):
+    """The commune's name, its spaces collapsed."""
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidRow("nom de la commune manquant.")
+    if len(name) > NAME_MAX_LENGTH:
+        raise InvalidRow(f"nom de la commune trop long ({NAME_MAX_LENGTH} caractères au plus).")
+    return name
 
 
 def _number(value, what):
@@ -175,15 +223,17 @@ class CommunesImport:
         self.report = CommunesReport()
         self.seen = {}  # INSEE code → "created", "updated" or "unchanged", this import
         self.located = set()  # INSEE codes whose centre this import has set
+        self.whole_cities = []  # the cleaned rows of Paris, Lyon, Marseille as a whole
 
     def read_header(self, header):
         if not header or not any(cell.strip() for cell in header):
-            raise HeaderError(
-                "The file is empty: expected a header row naming the columns "
-                "code_commune_INSEE, code_postal and nom_commune_complet (or nom_commune)."
-            )
+            raise HeaderError(f"The file is empty: it has no header row. {EXPECTED}")
         names = [_column_key(name) for name in header]
         self.width = len(names)
+        if LAYOUT_MARKS & set(names):
+            self.read_cdf_header(header, names)
+            return
+        self.clean = self.clean_la_poste
         self.insee = _find(names, INSEE_COLUMNS)
         self.postcode = _find(names, POSTCODE_COLUMNS)
         self.names = [names.index(name) for name in NAME_COLUMNS if name in names]
@@ -202,11 +252,24 @@ class CommunesImport:
         if missing:
             raise HeaderError(
                 f"Wrong header row: missing column(s) for {'; '.join(missing)}. "
-                f"Columns found: {', '.join(header)}. Nothing was imported."
+                f"Columns found: {', '.join(header)}. {EXPECTED} Nothing was imported."
             )
 
-    def clean(self, row):
-        """(insee, department, postcode, name, coordinates or None) of one row."""
+    def read_cdf_header(self, header, names):
+        """The header of « Communes et villes de France »: every column read is required."""
+        missing = [column for column in CDF_COLUMNS.values() if column not in names]
+        if missing:
+            raise HeaderError(
+                "Wrong header row: this looks like « Communes et villes de France » but the "
+                f"column(s) {', '.join(missing)} are missing. Columns found: "
+                f"{', '.join(header)}. {EXPECTED} Nothing was imported."
+            )
+        self.columns = {field: names.index(column) for field, column in CDF_COLUMNS.items()}
+        self.postcode = _find(names, ("code_postal",))
+        self.clean = self.clean_cdf
+
+    def clean_la_poste(self, row):
+        """[(insee, department, postcode, name, coordinates or None)] of one La Poste row."""
         if len(row) != self.width:
             raise InvalidRow(f"{self.width} colonnes attendues, {len(row)} trouvées.")
         problems = []
@@ -219,11 +282,10 @@ class CommunesImport:
             postcode = clean_postcode(row[self.postcode])
         except InvalidRow as error:
             problems.append(str(error))
-        name = next((" ".join(row[i].split()) for i in self.names if row[i].strip()), "")
-        if not name:
-            problems.append("nom de la commune manquant.")
-        elif len(name) > NAME_MAX_LENGTH:
-            problems.append(f"nom de la commune trop long ({NAME_MAX_LENGTH} caractères au plus).")
+        try:
+            name = clean_name(next((row[i] for i in self.names if row[i].strip()), ""))
+        except InvalidRow as error:
+            problems.append(str(error))
         if department is not None:
             try:
                 if self.latitude is not None:
@@ -237,7 +299,52 @@ class CommunesImport:
                 problems.append(str(error))
         if problems:
             raise InvalidRow(" ".join(problems))
-        return insee, department, postcode, name, coordinates
+        return [(insee, department, postcode, name, coordinates)]
+
+    def clean_cdf(self, row):
+        """The rows La Poste would give for one « Communes et villes de France » row: one per
+        postcode, located at the commune's centre, else at its town hall."""
+        if len(row) != self.width:
+            raise InvalidRow(f"{self.width} colonnes attendues, {len(row)} trouvées.")
+        cell = {field: row[position] for field, position in self.columns.items()}
+        problems = []
+        insee = department = name = coordinates = None
+        try:
+            insee, department = clean_insee(cell["insee"])
+        except InvalidRow as error:
+            problems.append(str(error))
+        codes = re.split(r"[\s,;/]+", cell["postcodes"].strip())
+        if self.postcode is not None:
+            codes.append(row[self.postcode].strip())
+        codes = [code for code in dict.fromkeys(codes) if code]
+        if not codes:
+            problems.append("code postal manquant (codes_postaux et code_postal vides).")
+        postcodes = []
+        for code in codes:
+            try:
+                postcodes.append(clean_postcode(code))
+            except InvalidRow as error:
+                problems.append(str(error))
+        try:
+            name = clean_name(cell["name"])
+        except InvalidRow as error:
+            problems.append(str(error))
+        if department is not None:
+            latitude, longitude = cell["latitude"], cell["longitude"]
+            where = "centre"
+            if not latitude.strip() and not longitude.strip():
+                latitude, longitude = cell["hall_latitude"], cell["hall_longitude"]
+                where = "mairie"
+            try:
+                coordinates = clean_coordinates(latitude, longitude, department)
+            except InvalidRow as error:
+                problems.append(f"{where} : {error}")
+        if problems:
+            raise InvalidRow(" ".join(problems))
+        return [
+            (insee, department, postcode, name, coordinates)
+            for postcode in dict.fromkeys(postcodes)
+        ]
 
     def run(self, on_batch=None):
         """Import the lines after the header; ``on_batch(report)`` after each batch written."""
@@ -261,13 +368,27 @@ class CommunesImport:
                 report.rejected.append(Rejection(line, f"CSV illisible : {error}."))
                 continue
             try:
-                batch.append(self.clean(row))
+                rows = self.clean(row)
             except InvalidRow as error:
                 report.rejected.append(Rejection(line, str(error)))
                 continue
+            if self.clean == self.clean_cdf and rows[0][0] in WHOLE_CITIES:
+                self.whole_cities.append(rows)  # until its arrondissements are known
+                continue
+            batch += rows
             if len(batch) >= self.batch_size:
                 yield batch
                 batch = []
+        if batch:
+            yield batch
+        # Every other batch is written: are the cities' arrondissements known now?
+        batch = []
+        for rows in self.whole_cities:
+            first, last = WHOLE_CITIES[rows[0][0]]
+            if Commune.objects.filter(insee__gte=first, insee__lte=last).exists():
+                report.skipped += 1
+            else:
+                batch += rows
         if batch:
             yield batch
 

@@ -7,7 +7,8 @@ class Command(ImportCommand):
 
     help = (
         "Create or update the French communes and their postcodes from La Poste's "
-        "« base officielle des codes postaux » with coordinates (data.gouv.fr; format in "
+        "« base officielle des codes postaux » with coordinates, or from « Communes et villes "
+        "de France » (both on data.gouv.fr, told apart by their header; formats in "
         "docs/formats.md). Importing the same file twice changes nothing."
     )
 
