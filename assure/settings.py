@@ -5,6 +5,7 @@ SQLite. The README lists them all.
 """
 
 import base64
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -225,9 +226,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("ASSURE_BEHIND_PROXY", False):
+ASSURE_BEHIND_PROXY = env_bool("ASSURE_BEHIND_PROXY", False)
+if ASSURE_BEHIND_PROXY:
     # A TLS-terminating proxy in front must set X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the client is the right-most address that is not one of them (assure/lib/client.py).
+ASSURE_TRUSTED_PROXIES = [  # checked here: a typo stops the start, not a request
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env_list(
+        "ASSURE_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if ASSURE_BEHIND_PROXY else []
+    )
+]
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")

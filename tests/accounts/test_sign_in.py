@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from assure.accounts.models import ProvisionalCode, SecurityEvent, Throttle, User
@@ -172,6 +173,27 @@ def test_one_client_cannot_try_many_nirs(client, settings, db):
     assert "depuis cet appareil" in page
     other = client.__class__(REMOTE_ADDR="10.1.2.3")
     assert "depuis cet appareil" not in text(sign_in(other, "1841276451999", "mauvais1"))
+
+
+@pytest.mark.parametrize("through_proxy", [False, True])
+def test_rotating_x_forwarded_for_does_not_reset_the_client_limit(settings, db, through_proxy):
+    """ASSURE_BEHIND_PROXY=1, the proxy on 127.0.0.1; the attacker reaches the
+    server straight, or through the proxy, which appends what it saw."""
+    settings.ASSURE_CLIENT_FAILURES_PER_HOUR = 3
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ASSURE_TRUSTED_PROXIES = ["127.0.0.1"]
+    client = Client(REMOTE_ADDR="203.0.113.5" if not through_proxy else "127.0.0.1")
+
+    def guess(order):
+        forged = f"198.51.100.{order}"
+        header = forged if not through_proxy else f"{forged}, 203.0.113.5"
+        return text(
+            sign_in(client, f"1841276451{order:03d}", "mauvais1", HTTP_X_FORWARDED_FOR=header)
+        )
+
+    for order in range(1, 4):
+        assert "depuis cet appareil" not in guess(order)
+    assert "depuis cet appareil" in guess(4)
 
 
 def test_a_forgotten_code_leads_to_a_new_password(client, claire, issue_code):
