@@ -128,6 +128,12 @@ class MemberUserManager(UserManager):
 
         Whatever the NIR (unknown, not activated, active), a failure costs
         exactly one argon2 verification, and answers the same way.
+
+        Only a successful sign-in clears the account's counter: the right
+        password once the delay is over, or a live provisional code at any
+        time (no password is checked during a delay, but a code is: it is how
+        a member gets back in). Requesting a code never clears it, so it gives
+        no one more password guesses.
         """
         ip = client_ip(request)
         client_key = f"client-failures:{ip}"
@@ -136,11 +142,17 @@ class MemberUserManager(UserManager):
         account_throttle = throttles.get(account_key)
         if client_key in throttles and throttles[client_key].locked_now:
             return SignIn(SignIn.CLIENT_LIMITED)
-        if refusal := SignIn.refusal(account_throttle):
+        refusal = SignIn.refusal(account_throttle)
+        code = ProvisionalCode.find_live(nir, secret) if looks_like_code(secret) else None
+        if refusal and code is None:
+            # Locked: no password is checked. Requesting a code does not lift
+            # the lock; signing in with that code does (below). A wrong code
+            # is still a guess, counted like any other.
+            if looks_like_code(secret):
+                return self.count_failure(request, nir, client_key, self.member_and_account(nir)[0])
             return refusal
 
         member, user = self.member_and_account(nir)
-        code = ProvisionalCode.find_live(nir, secret) if looks_like_code(secret) else None
         if code is not None and code.use():
             if account_throttle:
                 Throttle.clear(account_key)
@@ -148,6 +160,8 @@ class MemberUserManager(UserManager):
                 SecurityEvent.SIGN_IN, request, member=member, detail="code provisoire"
             )
             return SignIn(SignIn.CODE, member=member)
+        if refusal:
+            return refusal  # the code was spent a moment ago by a parallel request
         if user is not None and user.is_active and user.check_password(secret):
             if account_throttle:
                 Throttle.clear(account_key)
@@ -155,7 +169,10 @@ class MemberUserManager(UserManager):
             return SignIn(SignIn.SUCCESS, member=member, user=user)
         if user is None:
             check_password(secret, dummy_password_hash())
+        return self.count_failure(request, nir, client_key, member)
 
+    @staticmethod
+    def count_failure(request, nir, client_key, member=None):
         Throttle.hit(
             client_key, window=timedelta(hours=1), limit=settings.ASSURE_CLIENT_FAILURES_PER_HOUR
         )

@@ -20,7 +20,6 @@ from assure.members.models import Member
 from assure.outbox.models import Email, Letter
 
 from .events import Origin, SecurityEvent
-from .throttles import Throttle
 
 CODE_LENGTH = 8
 
@@ -123,7 +122,6 @@ class ProvisionalCode(models.Model):
                 created_at=now,
                 expires_at=now + cls.lifetime(channel),
             )
-            Throttle.objects.filter(key=Throttle.member_key(member.nir)).delete()
             context = {
                 "member": member,
                 "code": cls.display(code),
