@@ -119,8 +119,14 @@ class Browserless:
             return response.read().decode()
 
     def submit(self, url, data):
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(url)).group(1)
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        return self.post(url, {"csrfmiddlewaretoken": self.form_token(url), **data})
+
+    def form_token(self, url):
+        """The CSRF token of the form at url (its cookie is kept)."""
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(url)).group(1)
+
+    def post(self, url, data):
+        body = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(url, data=body, headers={"Referer": url})
         with self.opener.open(request, timeout=30) as response:
             return response.geturl(), response.read().decode()

@@ -108,9 +108,11 @@ def request_code(request):
             return render(request, "accounts/request_code.html", {"form": form})
         if hasattr(member, "account"):
             return render(request, "accounts/already_activated.html")
-        if ProvisionalCode.daily_quota_reached(member):
+        code = ProvisionalCode.issue_within_quota(
+            member, ProvisionalCode.EMAIL, reason="first", request=request
+        )
+        if code is None:
             return render(request, "accounts/quota_reached.html")
-        code = ProvisionalCode.issue(member, ProvisionalCode.EMAIL, reason="first", request=request)
         request.session["code_sent"] = {"channel": code.channel, "email": member.masked_email}
         return redirect("accounts:code_sent")
     return render(request, "accounts/request_code.html", {"form": form})

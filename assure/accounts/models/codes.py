@@ -98,6 +98,18 @@ class ProvisionalCode(models.Model):
         )
 
     @classmethod
+    def issue_within_quota(cls, member, channel, **how):
+        """`issue()` unless ASSURE_CODES_PER_DAY codes were issued to the member
+        in the last 24 hours (then None), whatever the concurrency: the member's
+        row is locked while the codes are counted and the new one is written
+        (SQLite serialises write transactions by itself: `transaction_mode`)."""
+        with transaction.atomic():
+            Member.objects.select_for_update().only("pk").get(pk=member.pk)
+            if cls.daily_quota_reached(member):
+                return None
+            return cls.issue(member, channel, **how)
+
+    @classmethod
     def issue(cls, member, channel, *, reason, request=None, origin=None):
         """Issue a new code, void older ones and queue the e-mail or letter.
 
@@ -205,9 +217,9 @@ class CodeRequest(models.Model):
 
     def answer(self):
         member = Member.objects.filter(nir=self.nir, birth_date=self.birth_date).first()
-        if member is None or ProvisionalCode.daily_quota_reached(member):
+        if member is None:
             return None
-        return ProvisionalCode.issue(
+        return ProvisionalCode.issue_within_quota(
             member,
             self.channel,
             reason="forgotten",
