@@ -6,14 +6,19 @@ request sends nothing, a committed one is retried until the SMTP server takes
 it. A letter keeps what it needs (postal lines, its template's context with
 the values' types) and becomes a PDF in the print batch (`assure
 print_letters`), its words drawn from templates like the e-mails'.
+
+A message may carry a secret (a provisional code) only until it has done its
+job: see `Secret`.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -21,6 +26,72 @@ from assure.lib import typed_json
 from assure.members.models import Member
 
 MAX_BACKOFF = timedelta(hours=1)
+REDACTED = "•••• ••••"  # what a message shows where its secret was
+
+
+@dataclass
+class Secret:
+    """What a message carries only until it has done its job: given as
+    `context["secret"]` to `queue()`, shown by `{{ secret }}` in its templates.
+
+    The message row keeps it (e-mails: in their bodies) until the e-mail is
+    sent or the letter printed, until `expires_at`, or until the app that gave
+    it says it is spent (`forget_secrets(ref)`), whichever comes first; then
+    every copy is replaced by REDACTED. A message still pending when its
+    secret goes is abandoned: sending a dead code helps no one. In demo mode
+    (ASSURE_DEMO) sent and printed messages keep theirs for the trainers'
+    outbox page until it expires or is spent.
+    """
+
+    value: str
+    ref: str  # what it belongs to, e.g. "provisional-code:12"
+    expires_at: datetime
+
+
+class SecretQuerySet(models.QuerySet):
+    def holding_secrets(self):
+        return self.exclude(secret="")
+
+    def forget_secrets(self, *refs):
+        """Forget the secrets of these references, wherever they are; the
+        pending messages that carried them are abandoned. Returns how many."""
+        return self.filter(secret_ref__in=refs).forget()
+
+    def forget_expired(self, now=None):
+        return self.filter(secret_expires_at__lte=now or timezone.now()).forget()
+
+    def forget(self):
+        now = timezone.now()
+        rows = self.holding_secrets()
+        self.model.pending_filter(rows).update(abandoned_at=now)
+        return rows.update(secret="", **self.model.redactions())
+
+
+class CarriesSecret(models.Model):
+    """The fields of a message that may carry a `Secret`."""
+
+    secret = models.CharField("secret (effacé après usage)", max_length=100, blank=True)
+    secret_ref = models.CharField("référence du secret", max_length=60, blank=True)
+    secret_expires_at = models.DateTimeField("secret valable jusqu'au", null=True, blank=True)
+    abandoned_at = models.DateTimeField("abandonné le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def secret_fields(secret):
+        if secret is None:
+            return {}
+        return {
+            "secret": secret.value,
+            "secret_ref": secret.ref,
+            "secret_expires_at": secret.expires_at,
+        }
+
+    @classmethod
+    def keep_secrets_once_done(cls):
+        """Trainers' outbox page: the demo keeps what was sent or printed."""
+        return settings.ASSURE_DEMO
 
 
 def fund_context():
@@ -37,12 +108,12 @@ def backoff(attempts):
     return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
 
 
-class EmailQuerySet(models.QuerySet):
+class EmailQuerySet(SecretQuerySet):
     def due(self, now=None):
-        return self.filter(sent_at=None, next_attempt_at__lte=now or timezone.now())
+        return self.pending().filter(next_attempt_at__lte=now or timezone.now())
 
     def pending(self):
-        return self.filter(sent_at=None)
+        return self.filter(sent_at=None, abandoned_at=None)
 
 
 class EmailManager(models.Manager.from_queryset(EmailQuerySet)):
@@ -52,6 +123,9 @@ class EmailManager(models.Manager.from_queryset(EmailQuerySet)):
         Call it inside the caller's transaction: it only creates the row.
         """
         context = {**fund_context(), **context}
+        secret = context.pop("secret", None)
+        if secret is not None:
+            context["secret"] = secret.value
         with translation.override("fr"):
             subject = render_to_string(f"outbox/emails/{template}.subject.txt", context)
             text = render_to_string(f"outbox/emails/{template}.txt", context)
@@ -63,6 +137,7 @@ class EmailManager(models.Manager.from_queryset(EmailQuerySet)):
             html_body=html,
             member=member,
             template=template,
+            **Email.secret_fields(secret),
         )
 
     def claim_next(self, lease):
@@ -87,7 +162,7 @@ class EmailManager(models.Manager.from_queryset(EmailQuerySet)):
                     return self.get(pk=pk)
 
 
-class Email(models.Model):
+class Email(CarriesSecret):
     to = models.EmailField("destinataire", max_length=254)
     subject = models.CharField("objet", max_length=300)
     text_body = models.TextField("texte")
@@ -112,6 +187,9 @@ class Email(models.Model):
                 fields=["next_attempt_at"], condition=Q(sent_at=None), name="outbox_email_due"
             ),
             models.Index(fields=["-created_at"], name="outbox_email_created"),
+            models.Index(
+                fields=["secret_expires_at"], condition=~Q(secret=""), name="outbox_email_secrets"
+            ),
         ]
 
     def __str__(self):
@@ -121,13 +199,29 @@ class Email(models.Model):
     def status(self):
         if self.sent_at:
             return "sent"
+        if self.abandoned_at:
+            return "abandoned"
         return "retrying" if self.last_error else "pending"
 
     @property
     def status_display(self):
-        return {"sent": "envoyé", "retrying": "nouvel essai prévu", "pending": "en attente"}[
-            self.status
-        ]
+        return {
+            "sent": "envoyé",
+            "abandoned": "abandonné (son code n'était plus valable)",
+            "retrying": "nouvel essai prévu",
+            "pending": "en attente",
+        }[self.status]
+
+    @staticmethod
+    def pending_filter(emails):
+        return emails.filter(sent_at=None)
+
+    @staticmethod
+    def redactions():
+        """The SQL that replaces the secret in both bodies."""
+        return {
+            body: Replace(body, F("secret"), Value(REDACTED)) for body in ("text_body", "html_body")
+        }
 
     def message_id(self):
         """A Message-ID fixed per row: should a crash make the worker send an
@@ -164,13 +258,16 @@ class Email(models.Model):
             )
             return False
         self.sent_at = timezone.now()
-        Email.objects.filter(pk=self.pk).update(sent_at=self.sent_at)
+        sent = Email.objects.filter(pk=self.pk)
+        sent.update(sent_at=self.sent_at)
+        if not self.keep_secrets_once_done():
+            sent.forget()
         return True
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(SecretQuerySet):
     def pending(self):
-        return self.filter(posted_at=None)
+        return self.filter(posted_at=None, abandoned_at=None)
 
 
 class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
@@ -181,11 +278,14 @@ class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
 
         Call it inside the caller's transaction: it only creates the row.
         """
+        context = {key: value for key, value in context.items() if key != "member"}
+        secret = context.pop("secret", None)
         return self.create(
             member=member,
             template=template,
             postal_lines=member.postal_lines,
-            context={key: value for key, value in context.items() if key != "member"},
+            context=context,
+            **Letter.secret_fields(secret),
         )
 
     def mark_posted(self, letters, batch, now=None):
@@ -194,13 +294,15 @@ class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
         ids = [letter.pk for letter in letters]
         count = 0
         for start in range(0, len(ids), 500):
-            count += self.filter(pk__in=ids[start : start + 500], posted_at=None).update(
-                posted_at=now, batch=batch
-            )
+            posted = self.filter(pk__in=ids[start : start + 500], posted_at=None)
+            count += posted.update(posted_at=now, batch=batch)
+        if not Letter.keep_secrets_once_done():
+            for start in range(0, len(ids), 500):
+                self.filter(pk__in=ids[start : start + 500]).forget()
         return count
 
 
-class Letter(models.Model):
+class Letter(CarriesSecret):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="letters")
     template = models.CharField("modèle", max_length=60)
     postal_lines = models.JSONField("adresse postale")
@@ -221,6 +323,9 @@ class Letter(models.Model):
                 fields=["created_at"], condition=Q(posted_at=None), name="outbox_letter_pending"
             ),
             models.Index(fields=["-created_at"], name="outbox_letter_created"),
+            models.Index(
+                fields=["secret_expires_at"], condition=~Q(secret=""), name="outbox_letter_secrets"
+            ),
         ]
 
     def __str__(self):
@@ -228,11 +333,25 @@ class Letter(models.Model):
 
     @property
     def status(self):
-        return "posted" if self.posted_at else "pending"
+        if self.posted_at:
+            return "posted"
+        return "abandoned" if self.abandoned_at else "pending"
 
     @property
     def status_display(self):
-        return "posté" if self.posted_at else "en attente d'impression"
+        return {
+            "posted": "posté",
+            "abandoned": "abandonné (son code n'était plus valable)",
+            "pending": "en attente d'impression",
+        }[self.status]
+
+    @staticmethod
+    def pending_filter(letters):
+        return letters.filter(posted_at=None)
+
+    @staticmethod
+    def redactions():
+        return {}  # the secret is not in the context: render_context() adds it or REDACTED
 
     @property
     def recipient_name(self):
@@ -256,4 +375,4 @@ class Letter(models.Model):
         return " ".join(subject.split())
 
     def render_context(self):
-        return {**fund_context(), **self.context}
+        return {**fund_context(), **self.context, "secret": self.secret or REDACTED}

@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from assure.outbox.models import Secret
 from tests.members.factories import MemberFactory
 from tests.smtp import SMTPServer
 
@@ -49,9 +50,11 @@ def code_context():
     """What ProvisionalCode.issue passes for a code (the member added by the test)."""
 
     def context(member, reason="first", code="MK4T 9QXA"):
+        # The code lives as long as the test (what it says is a fixed date).
+        lives = timezone.now() + datetime.timedelta(days=365)
         return {
             "member": member,
-            "code": code,
+            "secret": Secret(code, f"test-code:{code}", lives),
             "expires_at": datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC),
             "reason": reason,
         }

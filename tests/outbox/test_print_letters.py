@@ -47,10 +47,10 @@ def test_a_letter_keeps_the_address_and_its_context_with_the_types(helene, code_
         "69003 LYON",
     ]
     assert letter.context == {
-        "code": "MK4T 9QXA",
         "expires_at": datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC),
         "reason": "first",
     }
+    assert letter.secret == "MK4T 9QXA"  # apart, to be forgotten once printed
     with connection.cursor() as cursor:
         cursor.execute("SELECT context FROM outbox_letter WHERE id = %s", [letter.pk])
         [stored] = cursor.fetchone()

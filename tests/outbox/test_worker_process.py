@@ -24,15 +24,16 @@ QUEUE_SCRIPT = """
 import datetime
 from django.utils import timezone
 from assure.members.models import Member
-from assure.outbox.models import Email
+from assure.outbox.models import Email, Secret
 member = Member.objects.create(
     nir="2850275123456", last_name="Lefèvre", first_names="Hélène",
     birth_date=datetime.date(1985, 2, 14), address="17 rue de l'Église",
     postcode="69003", city="Lyon", email="helene@exemple.test",
 )
 for n in range(COUNT):
-    context = {"member": member, "code": f"MK4T {n:04d}", "reason": "first",
-               "expires_at": timezone.now() + datetime.timedelta(hours=24)}
+    expires_at = timezone.now() + datetime.timedelta(hours=24)
+    context = {"member": member, "secret": Secret(f"MK4T {n:04d}", f"test:{n}", expires_at),
+               "reason": "first", "expires_at": expires_at}
     Email.objects.queue(f"personne{n}@exemple.test", "code", context, member=member)
 """
 

@@ -210,7 +210,7 @@ class MemberUserManager(UserManager):
             user.set_password(password)
             user.activated_at = user.activated_at or timezone.now()
             user.save()
-            ProvisionalCode.objects.filter(member=member).live().update(voided_at=timezone.now())
+            ProvisionalCode.objects.filter(member=member).live().void()
             SecurityEvent.record(
                 SecurityEvent.PASSWORD_SET,
                 request,
@@ -292,5 +292,5 @@ class User(AbstractUser):
                 Email.objects.queue(
                     member.email, "account_closed", {"member": member}, member=member
                 )
-            ProvisionalCode.objects.filter(member=member).live().update(voided_at=timezone.now())
+            ProvisionalCode.objects.filter(member=member).live().void()
             self.delete()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assure.lib.codes import CODE_ALPHABET
 from assure.members.models import Member
-from assure.outbox.models import Email, Letter
+from assure.outbox.models import Email, Letter, Secret
 
 from .events import Origin, SecurityEvent
 
@@ -56,6 +56,12 @@ class ProvisionalCodeQuerySet(models.QuerySet):
     def issued_since(self, when):
         return self.filter(created_at__gte=when)
 
+    def void(self):
+        """Void these codes; the messages that carried them forget them."""
+        codes = list(self.values_list("pk", flat=True))
+        ProvisionalCode.objects.filter(pk__in=codes).update(voided_at=timezone.now())
+        ProvisionalCode.forget_messages_of(codes)
+
 
 class ProvisionalCode(models.Model):
     EMAIL = "email"
@@ -74,6 +80,17 @@ class ProvisionalCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["member", "created_at"])]
+
+    @staticmethod
+    def secret_ref(pk):
+        return f"provisional-code:{pk}"
+
+    @classmethod
+    def forget_messages_of(cls, codes):
+        """The e-mails and letters that carried these codes keep no readable copy."""
+        refs = [cls.secret_ref(pk) for pk in codes]
+        Email.objects.forget_secrets(*refs)
+        Letter.objects.forget_secrets(*refs)
 
     @staticmethod
     def generate():
@@ -126,7 +143,7 @@ class ProvisionalCode(models.Model):
             if not cls.objects.filter(digest=digest).exists():
                 break
         with transaction.atomic():
-            cls.objects.filter(member=member).live().update(voided_at=now)
+            cls.objects.filter(member=member).live().void()
             row = cls.objects.create(
                 member=member,
                 digest=digest,
@@ -136,7 +153,7 @@ class ProvisionalCode(models.Model):
             )
             context = {
                 "member": member,
-                "code": cls.display(code),
+                "secret": Secret(cls.display(code), cls.secret_ref(row.pk), row.expires_at),
                 "expires_at": row.expires_at,
                 "reason": reason,
             }
@@ -160,12 +177,14 @@ class ProvisionalCode(models.Model):
         return cls.objects.live().matching(typed).filter(member__nir=nir).first()
 
     def use(self):
-        """Single use: the code is spent and every other live code voided."""
-        now = timezone.now()
-        ProvisionalCode.objects.filter(member=self.member_id).live().exclude(pk=self.pk).update(
-            voided_at=now
+        """Single use: the code is spent, every other live code voided, and
+        the message that carried it forgets it."""
+        ProvisionalCode.objects.filter(member=self.member_id).live().exclude(pk=self.pk).void()
+        spent = ProvisionalCode.objects.filter(pk=self.pk, used_at=None).update(
+            used_at=timezone.now()
         )
-        return ProvisionalCode.objects.filter(pk=self.pk, used_at=None).update(used_at=now) == 1
+        ProvisionalCode.forget_messages_of([self.pk])
+        return spent == 1
 
 
 class CodeRequestQuerySet(models.QuerySet):

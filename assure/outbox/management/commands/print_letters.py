@@ -57,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError("Le fichier de sortie doit se terminer par .pdf.")
         if not pdf_path.parent.is_dir():
             raise CommandError(f"Le dossier {pdf_path.parent} n'existe pas.")
+        Letter.objects.forget_expired()  # a letter whose code died unprinted is abandoned
         letters = list(Letter.objects.pending().order_by("created_at", "pk"))
         if not letters:
             self.stdout.write("Aucun courrier en attente.")

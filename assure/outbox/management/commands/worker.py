@@ -9,7 +9,9 @@ time with a lease (a conditional UPDATE moving `next_attempt_at` forward by
 ASSURE_WORKER_LEASE seconds), so any number of workers can run side by side
 without sending a row twice, and a worker killed mid-send loses nothing: the
 row is due again once the lease runs out. A failed attempt is logged, kept
-with its error and retried after 1, 2, 4… minutes (at most one hour), forever.
+with its error and retried after 1, 2, 4… minutes (at most one hour), forever,
+unless the code it carries expires first (outbox.models.Secret): it is then
+abandoned, its code blanked.
 
 Delivery is at-least-once: if a worker is killed (kill -9, power loss) after
 the SMTP server accepted a message but before `sent_at` was written, that
@@ -89,6 +91,7 @@ class Command(BaseCommand):
         return previous
 
     def send_due(self, lease):
+        Email.objects.forget_expired()  # an e-mail whose code died unsent is abandoned
         while not self.stopping.is_set():
             email = Email.objects.claim_next(lease)
             if email is None:
