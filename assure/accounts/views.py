@@ -86,6 +86,8 @@ def sign_in(request):
             request.session.cycle_key()
             request.session["activation"] = {"member": result.member.pk, "at": int(time.time())}
             return redirect("accounts:choose_password")
+        if result.status == SignIn.ALREADY_OPEN:
+            return render(request, "accounts/already_open.html")
         form.add_error("secret" if result.status == SignIn.FAILED else None, result.message)
     return render(request, "accounts/sign_in.html", {"form": form})
 

@@ -198,3 +198,19 @@ def test_wrong_passwords_until_the_delay(browser_page, live_server, member):
     me.sign_in(member.nir, PASSWORD)
     assert me.heading() == "J'accède à mon compte"
     assert "bloqué jusqu'à" in me.page.locator(".govuk-error-summary").inner_text()
+
+
+def test_a_code_sent_twice_says_it_was_accepted_and_goes_on(browser_page, live_server, member):
+    from assure.accounts.models import ProvisionalCode
+
+    code = ProvisionalCode.issue(member, ProvisionalCode.EMAIL, reason="first").clear_code
+    me = Journey(browser_page(width=320), live_server.url)
+    me.open("/connexion/")
+    me.sign_in(member.nir, code)
+    assert me.heading() == "Choisissez votre mot de passe"
+    me.page.go_back()  # the form again, as after a double tap or a reload
+    me.sign_in(member.nir, code)
+    assert me.heading() == "Votre code a déjà été accepté"
+    me.click("Continuer")
+    me.choose_password(PASSWORD)
+    assert me.heading() == "Votre compte est créé"

@@ -63,6 +63,10 @@ def test_the_code_works_only_once(client, alice, issue_code):
     sign_in(client, alice, code)
     client.logout()
     response = sign_in(client, alice, code)
+    assert "Votre code a déjà été accepté" in text(response)  # at once: a double tap
+    assert "activation" not in client.session  # which opens nothing
+    with time_machine.travel(datetime.timedelta(minutes=2)):
+        response = sign_in(client, alice, code)
     assert response.status_code == 200
     assert WRONG in text(response)
 
@@ -275,3 +279,17 @@ def test_a_member_born_in_corsica_goes_through(client, db, issue_code):
     assert response.url == reverse("accounts:code_sent")
     code = issue_code(member)
     assert sign_in(client, "278072A004057", code).url == reverse("accounts:choose_password")
+
+
+def test_a_code_submitted_twice_is_not_a_wrong_guess(client, claire, issue_code):
+    code = issue_code(claire)
+    with time_machine.travel(NOW, tick=False):
+        assert sign_in(client, claire, code).url == reverse("accounts:choose_password")
+    with time_machine.travel(NOW + datetime.timedelta(seconds=50), tick=False):
+        page = text(sign_in(Client(), claire, code))  # the double tap, or another tab
+    assert "Votre code a déjà été accepté" in page
+    assert not Throttle.objects.exists()
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.SIGN_IN_FAILED).exists()
+    with time_machine.travel(NOW + datetime.timedelta(seconds=70), tick=False):
+        assert WRONG in text(sign_in(Client(), claire, code))  # a moment later, a guess
+    assert Throttle.objects.get(key=Throttle.member_key(claire.nir)).count == 1

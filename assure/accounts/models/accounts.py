@@ -36,6 +36,7 @@ class SignIn:
     DELAYED = "delayed"  # too many failures for this NIR: wait until `until`
     BLOCKED = "blocked"  # 25 failures in 24 h: a new code is needed
     CLIENT_LIMITED = "client_limited"  # too many failures from this address
+    ALREADY_OPEN = "already_open"  # the right code, spent a moment ago by this very member
 
     status: str
     member: Member | None = None
@@ -143,25 +144,28 @@ class MemberUserManager(UserManager):
         if client_key in throttles and throttles[client_key].locked_now:
             return SignIn(SignIn.CLIENT_LIMITED)
         refusal = SignIn.refusal(account_throttle)
-        code = ProvisionalCode.find_live(nir, secret) if looks_like_code(secret) else None
+        code_shaped = looks_like_code(secret)
+        code = ProvisionalCode.find_live(nir, secret) if code_shaped else None
+        if code is None and code_shaped and ProvisionalCode.just_used(nir, secret):
+            return SignIn(SignIn.ALREADY_OPEN)  # a double tap: not a wrong guess
         if refusal and code is None:
             # Locked: no password is checked. Requesting a code does not lift
             # the lock; signing in with that code does (below). A wrong code
             # is still a guess, counted like any other.
-            if looks_like_code(secret):
+            if code_shaped:
                 return self.count_failure(request, nir, client_key, self.member_and_account(nir)[0])
             return refusal
 
         member, user = self.member_and_account(nir)
-        if code is not None and code.use():
+        if code is not None:
+            if not code.use():
+                return SignIn(SignIn.ALREADY_OPEN)  # used by a parallel request
             if account_throttle:
                 Throttle.clear(account_key)
             SecurityEvent.record(
                 SecurityEvent.SIGN_IN, request, member=member, detail="code provisoire"
             )
             return SignIn(SignIn.CODE, member=member)
-        if refusal:
-            return refusal  # the code was spent a moment ago by a parallel request
         if user is not None and user.is_active and user.check_password(secret):
             if account_throttle:
                 Throttle.clear(account_key)

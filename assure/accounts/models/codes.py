@@ -171,6 +171,15 @@ class ProvisionalCode(models.Model):
         row.clear_code = cls.display(code)
         return row
 
+    JUST_USED = timedelta(seconds=60)
+
+    @classmethod
+    def just_used(cls, nir, typed):
+        """Was `typed` this NIR's code, spent less than JUST_USED ago? Then a
+        second submission (a double tap, a reload) is no wrong guess."""
+        since = timezone.now() - cls.JUST_USED
+        return cls.objects.matching(typed).filter(member__nir=nir, used_at__gte=since).exists()
+
     @classmethod
     def find_live(cls, nir, typed):
         """The live code `typed` for this NIR (one query, whether the NIR exists or not)."""
