@@ -1,3 +1,5 @@
+from django.http import HttpResponseNotAllowed
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -13,11 +15,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
 def security_headers(get_response):
-    """Headers Django's SecurityMiddleware does not set: CSP and permissions."""
+    """Headers Django's SecurityMiddleware does not set (CSP, permissions,
+    frame denial), on every response, static files included (it runs before
+    whitenoise); and 405 to methods the portal does not use (TRACE…)."""
 
     def middleware(request):
-        response = get_response(request)
+        if request.method not in ALLOWED_METHODS:
+            response = HttpResponseNotAllowed(ALLOWED_METHODS)
+        else:
+            response = get_response(request)
+        response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"

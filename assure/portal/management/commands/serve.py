@@ -24,6 +24,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "assure.wsgi:application",
+            "--config",
+            "python:assure.portal.gunicorn_config",
             "--bind",
             bind,
             "--workers",
