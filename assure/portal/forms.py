@@ -155,16 +155,18 @@ class DateInput3(forms.MultiWidget):
     labels = ("Jour", "Mois", "Année")
 
     def __init__(self, attrs=None, birth=False):
-        def part(width, autocomplete):
+        def part(width, autocomplete, maxlength):
             part_attrs = {
                 "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
                 "inputmode": "numeric",
+                "maxlength": maxlength,
             }
             if birth:
                 part_attrs["autocomplete"] = autocomplete
             return forms.TextInput(part_attrs)
 
-        widgets = [part(2, "bday-day"), part(2, "bday-month"), part(4, "bday-year")]
+        # The month may be typed as a name: "septembre" is the longest.
+        widgets = [part(2, "bday-day", 2), part(2, "bday-month", 9), part(4, "bday-year", 4)]
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
