@@ -44,8 +44,10 @@ DEFAULT_REFUSAL = (
 PAGE = """<!DOCTYPE html>
 <html lang="fr">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<title>{title}</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }}</style>
+</head>
+<body>
 <h1>{title}</h1>
 <p>{text}</p>
 <p><a href="/">Revenir à la page d'accueil</a></p>
