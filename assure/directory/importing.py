@@ -15,13 +15,14 @@ constant memory: the communes' centres are read once (France has some 35,000
 communes), then on SQLite each batch takes one query for the rows already
 there (none when the table was empty), one bulk insert, one bulk update; on
 PostgreSQL one COPY into a temporary table and one upsert
-(``_PostgresStage``). The pairs already met are kept in a temporary table, and
-a repeated pair keeps its first line. After an import that changed rows the
-table's statistics are refreshed (``analyze``).
+(``_PostgresStage``, a ``StagedUpsert`` of assure/lib/bulk.py). The pairs
+already met are kept in a temporary table, and a repeated pair keeps its
+first line. After an import that changed rows the table's statistics are
+refreshed (``analyze``).
 
 The lines are read and checked by a forked child process while this one
-writes the batches before (``parsed_by_a_child``): each is about half of the
-work, and on two cores they run side by side.
+writes the batches before (``read_by_a_child`` of assure/lib/importing.py):
+each is about half of the work, and on two cores they run side by side.
 
 The fees file (``assure import_fees``, ``FeesImport``) is at the end.
 """
@@ -30,30 +31,26 @@ import contextlib
 import csv
 import hashlib
 import itertools
-import multiprocessing
 import re
-import signal
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from assure.geography.models import Commune, search_key
-from assure.lib.names import normalize_name
-from assure.members.importing import (
+from assure.lib import bulk
+from assure.lib.importing import (
     CSVImport,
     HeaderError,
     ImportReport,
     Rejection,
     SeenKeys,
-    _update_all,
-    _write_one_by_one,
-    analyze,
-    read_header,
+    read_by_a_child,
 )
-from assure.members.importing import InvalidLine as InvalidCSVLine
+from assure.lib.importing import InvalidLine as InvalidCSVLine
+from assure.lib.names import normalize_name
 
 from .models import Convention, PracticePlace, cell_of
 
@@ -321,14 +318,13 @@ class DirectoryImport:
         self.into_empty_table = not PracticePlace.objects.exists()
         stage = _PostgresStage() if connection.vendor == "postgresql" else None
         seen = None if stage else SeenKeys()
-        cache = _SQLiteCache() if connection.vendor == "sqlite" else contextlib.nullcontext()
-        with cache:
+        with bulk.larger_sqlite_cache():
             self._run(stage, seen, on_batch)
         self.report.rejected.sort(key=lambda rejection: rejection.line)
         if self.report.created or self.report.updated:
             # Without statistics PostgreSQL may scan every cell of a band of
             # latitudes rather than read the index by kind and cell.
-            analyze(PracticePlace)
+            bulk.analyze(PracticePlace)
         return self.report
 
     def _run(self, stage, seen, on_batch):
@@ -337,7 +333,8 @@ class DirectoryImport:
         group = 1 if stage else BATCHES_PER_TRANSACTION
         transactions = contextlib.ExitStack()
         try:
-            with transactions, contextlib.closing(parsed_by_a_child(self)) as batches:
+            batches = read_by_a_child(self.batches, self.report, ("read", "without_place"))
+            with transactions, contextlib.closing(batches):
                 for index, batch in enumerate(batches):
                     if index % group == 0:
                         transactions.close()  # commits the batches before
@@ -484,140 +481,29 @@ class DirectoryImport:
                 to_update.append((line, _place(values, pk=row[0])))
             else:
                 self.report.unchanged += 1
-        try:
-            with transaction.atomic():
-                _insert_all([values for _, values in to_create])
-                _update_all(PracticePlace, fields, [place for _, place in to_update])
-        except DatabaseError:
-            # Another writer got in between: one row at a time, only the failing lines lost.
-            to_create = [(line, _place(values)) for line, values in to_create]
-            to_create, to_update = _write_one_by_one(to_create, to_update, fields, self.report)
+        # Another writer may get in between: then one row at a time, only the failing lines lost.
+        to_create, to_update = bulk.write_or_one_by_one(
+            [
+                (lambda pairs: _insert_all([values for _, values in pairs]), to_create),
+                (
+                    lambda pairs: bulk.update_all(PracticePlace, fields, [p for _, p in pairs]),
+                    to_update,
+                ),
+            ],
+            lambda pair, error: self.report.rejected.append(
+                Rejection(pair[0], f"database: {error}")
+            ),
+        )
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
 
 
-def parsed_by_a_child(directory_import):
-    """The batches of ``directory_import``, read and checked by a child process
-    while this one writes the batches before into the database.
-
-    Reading and checking the lines is about half of an import's work and the
-    database the other half: a forked child reads and sends each batch through
-    a pipe, which holds at most one (the memory stays bounded), with the
-    report's counts and rejected lines so far. The child touches no database
-    connection. An error in the child is raised here; the child is stopped if
-    this side stops first. Without ``fork`` (Windows), the batches are read
-    here.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from directory_import.batches()
-        return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_send_batches, args=(directory_import, sender), daemon=True)
-    child.start()
-    sender.close()
-    report = directory_import.report
-    try:
-        while True:
-            try:
-                batch, read, without_place, rejected, error = receiver.recv()
-            except EOFError:
-                child.join()
-                raise RuntimeError(
-                    f"The process reading the file stopped (exit code {child.exitcode})."
-                ) from None
-            report.read, report.without_place = read, without_place
-            report.rejected += rejected
-            if error is not None:
-                raise error
-            if batch is None:
-                return
-            yield batch
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
-
-
-def _send_batches(directory_import, sender):
-    """In the child: each batch with the report's counts, then None (the end) or the error."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops it
-    report, sent = directory_import.report, 0
-
-    def send(batch, error=None):
-        nonlocal sent
-        sender.send((batch, report.read, report.without_place, report.rejected[sent:], error))
-        sent = len(report.rejected)
-
-    try:
-        for batch in directory_import.batches():
-            send(batch)
-    except Exception as error:  # noqa: BLE001 (raised again in the parent)
-        try:
-            send(None, error)
-        except Exception:  # noqa: BLE001 (an error that cannot be pickled)
-            send(None, RuntimeError(repr(error)))
-    else:
-        send(None)
-    sender.close()
-
-
-class _SQLiteCache:
-    """A larger page cache for the import's connection while it runs (SQLite).
-
-    Each row goes into three indexes, two of them in an order unrelated to
-    the file's; with SQLite's default cache (2 MB) the pages they need are
-    read again and again once the table outgrows it, and the import slows
-    down as the table grows. ``CACHE_KIB`` bounds the memory it takes.
-    """
-
-    CACHE_KIB = 64 * 1024
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (self.before,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-
-    def __exit__(self, *exc_info):
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(self.before)}")
-
-
-class _PostgresStage:
-    """How a batch goes into PostgreSQL: COPY into a temporary table, then one upsert.
-
-    COPY streams the rows with no statement to parse per row;
-    ``INSERT … SELECT … ON CONFLICT (rpps, place_key) DO
-    UPDATE … WHERE (…) IS DISTINCT FROM (…)`` then creates the new rows,
-    updates the changed ones and leaves the others, in one statement that
-    says which it did. The pairs already met are kept in a second temporary
-    table (the file may repeat a pair many batches later): one join finds the
-    repeats of a batch, one INSERT … SELECT records the others. Nothing of a
-    batch goes through Python twice.
-    """
-
-    BATCH = "directory_import_batch"
-    SEEN = "directory_import_seen"
+class _PostgresStage(bulk.StagedUpsert):
+    """How a batch goes into PostgreSQL (see ``StagedUpsert``), the pairs
+    (rpps, place_key) already met kept in a second temporary table."""
 
     def __init__(self):
-        quote = connection.ops.quote_name
-        self.table = quote(PracticePlace._meta.db_table)
-        self.columns = [PracticePlace._meta.get_field(name).column for name in INSERTED]
-        self.updated = [quote(column) for column in self.columns[2:]]
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
-            # Only quoted identifiers from the model are formatted in.
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.BATCH} AS "  # noqa: S608
-                f"SELECT 0 AS line, {', '.join(map(quote, self.columns))} FROM {self.table} "
-                "WITH NO DATA"
-            )
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.SEEN} (rpps varchar(11), place_key varchar(40), "
-                "line integer, PRIMARY KEY (rpps, place_key))"
-            )
+        super().__init__(PracticePlace, INSERTED, ("rpps", "place_key"), "directory_import")
 
     def write(self, directory_import, batch):
         report = directory_import.report
@@ -632,70 +518,20 @@ class _PostgresStage:
                 continue
             first[key] = line
             rows.append((line, *directory_import.locate(values)))
-        if not rows:
-            return
-        try:
-            with transaction.atomic():
-                self._write(rows, directory_import)
-        except DatabaseError as error:
-            if len(rows) == 1:
-                report.rejected.append(Rejection(rows[0][0], f"database: {error}"))
-                return
-            # One line at a time, so that only the failing ones are lost.
-            for row in rows:
-                try:
-                    with transaction.atomic():
-                        self._write([row], directory_import)
-                except DatabaseError as error:
-                    report.rejected.append(Rejection(row[0], f"database: {error}"))
+        # One line at a time if the database refuses, so that only the failing ones are lost.
+        bulk.write_or_one_by_one(
+            [(lambda rows: self._write(rows, directory_import), rows)],
+            lambda row, error: report.rejected.append(Rejection(row[0], f"database: {error}")),
+        )
 
     def _write(self, rows, directory_import):
         report = directory_import.report
-        quote = connection.ops.quote_name
-        columns = ", ".join(map(quote, self.columns))
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {self.BATCH}")
-            with cursor.cursor.copy(f"COPY {self.BATCH} (line, {columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"SELECT batch.line, seen.line FROM {self.BATCH} batch "  # noqa: S608
-                f"JOIN {self.SEEN} seen USING (rpps, place_key)"
-            )
-            repeated = cursor.fetchall()
-            if repeated:
-                for line, first in repeated:
-                    report.rejected.append(
-                        Rejection(line, directory_import.duplicate.format(line=first))
-                    )
-                cursor.execute(
-                    f"DELETE FROM {self.BATCH} WHERE line = ANY(%s)",  # noqa: S608
-                    [[line for line, _ in repeated]],
-                )
-            cursor.execute(
-                f"INSERT INTO {self.SEEN} (rpps, place_key, line) "  # noqa: S608
-                f"SELECT rpps, place_key, line FROM {self.BATCH}"
-            )
-            assignments = ", ".join(f"{column} = excluded.{column}" for column in self.updated)
-            old = ", ".join(f"place.{column}" for column in self.updated)
-            new = ", ".join(f"excluded.{column}" for column in self.updated)
-            cursor.execute(
-                f"WITH written AS (INSERT INTO {self.table} AS place ({columns}) "  # noqa: S608
-                f"SELECT {columns} FROM {self.BATCH} "
-                f"ON CONFLICT (rpps, place_key) DO UPDATE SET {assignments} "
-                f"WHERE ({old}) IS DISTINCT FROM ({new}) "
-                "RETURNING xmax = 0 AS created) "
-                "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) "
-                "FROM written"
-            )
-            created, updated = cursor.fetchone()
+        repeated, created, updated = super().write(rows)
+        for line, first in repeated:
+            report.rejected.append(Rejection(line, directory_import.duplicate.format(line=first)))
         report.created += created
         report.updated += updated
         report.unchanged += len(rows) - len(repeated) - created - updated
-
-    def drop(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
 
 
 def _place(values, **fields):
@@ -711,15 +547,7 @@ def _insert_all(rows):
     None): going through model instances and bulk_create would take most of
     the import's time.
     """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(PracticePlace._meta.get_field(name).column) for name in INSERTED)
-    table = quote(PracticePlace._meta.db_table)
-    # Only quoted identifiers from the model are formatted in; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED))})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.insert(PracticePlace, INSERTED, rows)
 
 
 def import_directory(lines, batch_size=BATCH_SIZE, on_batch=None):
@@ -811,24 +639,19 @@ class FeesImport(CSVImport):
     duplicate = "rpps: numéro déjà présent ligne {line} du fichier (la première ligne est gardée)."
 
     def __init__(self, lines, batch_size=BATCH_SIZE):
-        # CSVImport reads commas; the header row tells whether the file uses ";".
-        lines = iter(lines)
-        first = next(lines, None)
-        delimiter = ";" if first is not None and ";" in first else ","
-        self.reader = csv.reader(
-            itertools.chain([] if first is None else [first], lines), delimiter=delimiter
-        )
-        try:
-            header = next(self.reader, None)
-        except csv.Error as error:
-            raise HeaderError(f"Unreadable header row: {error}.") from error
-        self.positions = read_header(header, self.columns, self.optional)
-        self.present = tuple(self.positions)
-        self.batch_size = batch_size
-        self.report = ImportReport()
+        super().__init__(lines, batch_size)
         self.fields = (
             "sector",
             *(FEES_FIELDS[name] for name in FEES_OPTIONAL_COLUMNS if name in self.present),
+        )
+
+    def csv_reader(self, lines):
+        """The header row tells whether the file uses ";" or ","."""
+        lines = iter(lines)
+        first = next(lines, None)
+        delimiter = ";" if first is not None and ";" in first else ","
+        return csv.reader(
+            itertools.chain([] if first is None else [first], lines), delimiter=delimiter
         )
 
     @classmethod
@@ -886,5 +709,5 @@ def import_fees(lines, batch_size=BATCH_SIZE, on_batch=None):
     if report.created or report.updated:
         # A search reads the fees of its 20 places by RPPS number: through the
         # index only once the table has statistics.
-        analyze(Convention)
+        bulk.analyze(Convention)
     return report

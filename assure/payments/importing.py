@@ -29,21 +29,27 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 
-from assure.lib.nir import format_nir
-from assure.members.importing import (
+from assure.lib.bulk import (
+    insert,
+    insert_returning_ids,
+    select_in,
+    update_all,
+    write_or_one_by_one,
+)
+from assure.lib.importing import (
     CSVImport,
     ImportReport,
     InvalidLine,
     Rejection,
-    _clean_date,
-    _clean_nir,
-    _clean_optional_date,
-    _clean_optional_rank,
-    _update_all,
+    clean_date,
+    clean_nir,
+    clean_optional_date,
+    clean_optional_rank,
     numbered_rows,
 )
+from assure.lib.nir import format_nir
 from assure.members.models import Beneficiary, Member
 
 from .models import Payment, PaymentLine
@@ -91,7 +97,6 @@ NATURE_WORDS = {
 # and commits).
 BATCH_SIZE = 5000
 MAX_LINES = 999  # lines in one payment
-IN_SIZE = 900  # values in one IN (...) list: under SQLite's oldest limit of 999 parameters
 REFERENCE = re.compile(r"[A-Za-z0-9-]+")
 REFERENCE_LENGTH = Payment._meta.get_field("reference").max_length
 TEXT_LENGTH = PaymentLine._meta.get_field("act").max_length
@@ -184,12 +189,12 @@ def _clean_rate(value):
 
 CLEANERS = {
     "reference": _clean_reference,
-    "member_nir": cached(_clean_nir),
-    "beneficiary_rank": cached(_clean_optional_rank),
-    "paid_on": cached(_clean_date),
+    "member_nir": cached(clean_nir),
+    "beneficiary_rank": cached(clean_optional_rank),
+    "paid_on": cached(clean_date),
     "nature": _clean_nature,
-    "care_date": cached(_clean_date),
-    "end_date": cached(_clean_optional_date),
+    "care_date": cached(clean_date),
+    "end_date": cached(clean_optional_date),
     "act": _clean_act,
     "professional": _clean_professional,
     "charged": _clean_amount,
@@ -485,7 +490,7 @@ class PaymentsImport(CSVImport):
                 nature,
                 _stored_decimal(amount),
             )
-            for reference, pk, member, beneficiary, paid_on, nature, amount in _select_in(
+            for reference, pk, member, beneficiary, paid_on, nature, amount in select_in(
                 Payment,
                 ("reference", "pk", *PAYMENT_FIELDS),
                 "reference",
@@ -512,7 +517,7 @@ class PaymentsImport(CSVImport):
     def resolve(self, payments):
         """Replace the NIR and rank of each payment by the member's and beneficiary's
         keys, in two queries; payments of unknown ones are rejected and left out."""
-        members = dict(_select_in(Member, ("nir", "pk"), "nir", {p.fields[0] for p in payments}))
+        members = dict(select_in(Member, ("nir", "pk"), "nir", {p.fields[0] for p in payments}))
         with_rank = {
             members[p.fields[0]] for p in payments if p.fields[1] and p.fields[0] in members
         }
@@ -547,31 +552,17 @@ class PaymentsImport(CSVImport):
         return resolved
 
     def save(self, to_create, to_update):
-        """Write a batch in one transaction; if that fails, one payment at a time."""
-        try:
-            with transaction.atomic():
-                _create(to_create)
-                _update(to_update)
-        except DatabaseError:
-            # Another writer got in between (say, the same reference inserted
-            # meanwhile): one payment at a time, so only the failing ones are lost.
-            to_create, to_update = self.save_one_by_one(to_create, to_update)
-        self.report.created += len(to_create)
-        self.report.updated += len(to_update)
+        """Write a batch in one transaction; if that fails (another writer got in
+        between, say the same reference inserted meanwhile), one payment at a
+        time, so that only the failing ones are lost."""
 
-    def save_one_by_one(self, to_create, to_update):
-        written = {_create: [], _update: []}
-        for write, items in ((_create, to_create), (_update, to_update)):
-            for item in items:
-                payment = item[1] if write is _update else item
-                try:
-                    with transaction.atomic():
-                        write([item])
-                except DatabaseError as error:
-                    self.reject(payment, payment.first, f"database: {error}")
-                else:
-                    written[write].append(item)
-        return written[_create], written[_update]
+        def reject(item, error):
+            payment = item[1] if isinstance(item, tuple) else item
+            self.reject(payment, payment.first, f"database: {error}")
+
+        created, updated = write_or_one_by_one([(_create, to_create), (_update, to_update)], reject)
+        self.report.created += len(created)
+        self.report.updated += len(updated)
 
 
 def _is_reference(value):
@@ -607,7 +598,7 @@ def _stored_lines(payment_ids):
     floats), so that they compare equal to those read from the file.
     """
     lines = {}
-    for payment, *values in _select_in(
+    for payment, *values in select_in(
         PaymentLine, ("payment", *LINE_FIELDS), "payment", payment_ids, order=True
     ):
         for index in DECIMAL_INDEXES:
@@ -616,35 +607,6 @@ def _stored_lines(payment_ids):
             values[index] = _stored_date(values[index])
         lines.setdefault(payment, []).append(tuple(values))
     return lines
-
-
-def _select_in(model, fields, key, values, order=False):
-    """The rows (tuples of ``fields``) of a model whose ``key`` is one of ``values``.
-
-    Plain SQL, a few hundred values at a time: for a long IN list the ORM's
-    preparation of each value and its converters on each row cost more
-    than the query. Values come as the driver gives them (on SQLite, floats
-    for decimals); ``order`` sorts by the fields (the key first).
-    """
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = [quote((meta.pk if name == "pk" else meta.get_field(name)).column) for name in fields]
-    column = quote(meta.get_field(key).column)
-    select = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} WHERE "  # noqa: S608
-    order_by = f" ORDER BY {', '.join(columns)}" if order else ""
-    values = list(values)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter: quicker to send and plan
-            cursor.execute(f"{select}{column} = ANY(%s){order_by}", [values])
-            return cursor.fetchall()
-        rows = []
-        for start in range(0, len(values), IN_SIZE):
-            chunk = values[start : start + IN_SIZE]
-            cursor.execute(
-                f"{select}{column} IN ({', '.join(['%s'] * len(chunk))}){order_by}", chunk
-            )
-            rows += cursor.fetchall()
-    return rows
 
 
 @cached
@@ -666,64 +628,21 @@ def _create(payments):
 
 
 def _insert_payments(payments):
-    """Insert payments; returns {reference: id}.
+    """Insert payments (``insert_returning_ids``: COPY on PostgreSQL); returns {reference: id}.
 
-    Plain SQL rather than bulk_create: building a model instance and
-    preparing its values cost more than the insert itself. On PostgreSQL,
-    ids taken from the table's sequence and COPY; on SQLite, multi-row
-    INSERTs whose RETURNING (3.35+) gives the ids back, or else a query.
+    Plain values rather than bulk_create: building a model instance and
+    preparing its values cost more than the insert itself.
     """
-    quote = connection.ops.quote_name
-    meta = Payment._meta
-    fields = [meta.get_field(name) for name in ("reference", *PAYMENT_FIELDS)]
-    columns = ", ".join(quote(field.column) for field in fields)
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(payments)],
-            )
-            ids = {
-                p.reference: new_id
-                for p, (new_id,) in zip(payments, cursor.fetchall(), strict=True)
-            }
-            # COPY goes to the driver directly: Django's error classes by hand.
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({pk}, {columns}) FROM STDIN") as copy,
-            ):
-                for p in payments:
-                    copy.write_row((ids[p.reference], p.reference, *p.fields))
-            return ids
-        rows = [(p.reference, *p.fields) for p in payments]
-        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES ({', '.join(['%s'] * len(fields))})",
-                rows,
-            )
-            return dict(_select_in(Payment, ("reference", "pk"), "reference", [r[0] for r in rows]))
-        ids = {}
-        markers = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        size = connection.ops.bulk_batch_size(fields, payments)
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join([markers] * len(chunk))} "
-                f"RETURNING {pk}, {quote(fields[0].column)}",
-                [value for row in chunk for value in row],
-            )
-            ids.update((reference, new_id) for new_id, reference in cursor.fetchall())
-    return ids
+    return insert_returning_ids(
+        Payment, ("reference", *PAYMENT_FIELDS), [(p.reference, *p.fields) for p in payments]
+    )
 
 
 def _update(pairs):
     """Update known payments (pk, payment) and replace their lines."""
     if not pairs:
         return
-    _update_all(
+    update_all(
         Payment,
         PAYMENT_FIELDS,
         [
@@ -747,25 +666,7 @@ def _insert_lines(rows):
 
     Both skip the ORM's work per object, most of the cost of a line.
     """
-    quote = connection.ops.quote_name
-    table = quote(PaymentLine._meta.db_table)
-    columns = ", ".join(
-        quote(PaymentLine._meta.get_field(name).column) for name in ("payment", *LINE_FIELDS)
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            markers = ", ".join(["%s"] * (len(LINE_FIELDS) + 1))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({markers})",  # noqa: S608
-                rows,
-            )
+    insert(PaymentLine, ("payment", *LINE_FIELDS), rows)
 
 
 def import_payments(lines, batch_size=BATCH_SIZE, on_batch=None, today=None):

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from assure.directory.importing import FeesImport, import_fees
 from assure.directory.models import Convention
-from assure.members.importing import HeaderError
+from assure.lib.importing import HeaderError
 
 pytestmark = pytest.mark.django_db
 
