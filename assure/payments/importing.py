@@ -16,8 +16,8 @@ reason.
 The file is read as a stream. Consecutive rows with the same reference make
 a payment; complete payments are gathered into batches of about
 ``BATCH_SIZE`` lines (a payment is never split between two batches), and
-each batch is written with a handful of queries in one transaction. The
-references already met are kept in a temporary table (``SeenKeys``), not in
+each batch is written with a handful of queries in one transaction
+(writing.py, through assure/lib/bulk.py). The references already met are kept in a temporary table (``SeenKeys``), not in
 memory: a reference that comes back later in the file, away from its first
 rows, is rejected as a duplicate, and an import of any size runs in constant
 memory.
@@ -32,10 +32,7 @@ from functools import lru_cache
 from django.db import transaction
 
 from assure.lib.bulk import (
-    insert,
-    insert_returning_ids,
     select_in,
-    update_all,
     write_or_one_by_one,
 )
 from assure.lib.importing import (
@@ -53,29 +50,21 @@ from assure.lib.nir import format_nir
 from assure.members.models import Beneficiary, Member
 
 from .models import Payment, PaymentLine
+from .writing import (
+    LINE_FIELDS,
+    PAYMENT_FIELDS,
+    create_payments,
+    stored_date,
+    stored_decimal,
+    stored_lines,
+    update_payments,
+)
 
 PAYMENT_COLUMNS = ("reference", "member_nir", "beneficiary_rank", "paid_on", "nature")
-LINE_COLUMNS = (
-    "care_date",
-    "end_date",
-    "act",
-    "professional",
-    "charged",
-    "base",
-    "rate",
-    "reimbursed",
-    "flat_fee",
-    "franchise",
-)
+# The columns of a line: the fields of a PaymentLine but its position.
+LINE_COLUMNS = LINE_FIELDS[1:]
 COLUMNS = PAYMENT_COLUMNS + LINE_COLUMNS
-# The payment's fields compared on a re-import, and the lines', in the order of the tuples kept.
-PAYMENT_FIELDS = ("member_id", "beneficiary_id", "paid_on", "nature", "amount")
-LINE_FIELDS = ("position", *LINE_COLUMNS)
 REIMBURSED, FLAT_FEE, FRANCHISE = (LINE_FIELDS.index(name) for name in LINE_COLUMNS[-3:])
-DECIMAL_INDEXES = tuple(
-    LINE_FIELDS.index(name) for name in ("charged", "base", "reimbursed", "flat_fee", "franchise")
-)
-DATE_INDEXES = (LINE_FIELDS.index("care_date"), LINE_FIELDS.index("end_date"))
 NATURES = {
     "soins": Payment.CARE,
     "ij": Payment.DAILY_ALLOWANCE,
@@ -486,9 +475,9 @@ class PaymentsImport(CSVImport):
                 pk,
                 member,
                 beneficiary,
-                _stored_date(paid_on),
+                stored_date(paid_on),
                 nature,
-                _stored_decimal(amount),
+                stored_decimal(amount),
             )
             for reference, pk, member, beneficiary, paid_on, nature, amount in select_in(
                 Payment,
@@ -502,7 +491,7 @@ class PaymentsImport(CSVImport):
             for p in payments
             if p.reference in existing and existing[p.reference][1:] == p.fields
         }
-        existing_lines = _stored_lines(same_fields) if same_fields else {}
+        existing_lines = stored_lines(same_fields) if same_fields else {}
         to_create, to_update = [], []
         for payment in payments:
             row = existing.get(payment.reference)
@@ -560,7 +549,9 @@ class PaymentsImport(CSVImport):
             payment = item[1] if isinstance(item, tuple) else item
             self.reject(payment, payment.first, f"database: {error}")
 
-        created, updated = write_or_one_by_one([(_create, to_create), (_update, to_update)], reject)
+        created, updated = write_or_one_by_one(
+            [(create_payments, to_create), (update_payments, to_update)], reject
+        )
         self.report.created += len(created)
         self.report.updated += len(updated)
 
@@ -589,84 +580,6 @@ def _line_problems(values, fields):
     if end_date is not None and end_date < care_date:
         problems.append(f"end_date: la fin ({end_date}) précède le début ({care_date})")
     return problems
-
-
-def _stored_lines(payment_ids):
-    """{payment id: [line tuples in the order of LINE_FIELDS]} of these payments.
-
-    Amounts are made Decimal through their shortest text (SQLite gives
-    floats), so that they compare equal to those read from the file.
-    """
-    lines = {}
-    for payment, *values in select_in(
-        PaymentLine, ("payment", *LINE_FIELDS), "payment", payment_ids, order=True
-    ):
-        for index in DECIMAL_INDEXES:
-            values[index] = _stored_decimal(values[index])
-        for index in DATE_INDEXES:
-            values[index] = _stored_date(values[index])
-        lines.setdefault(payment, []).append(tuple(values))
-    return lines
-
-
-@cached
-def _stored_decimal(value):
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-@cached
-def _stored_date(value):
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _create(payments):
-    """Insert new payments, then their lines."""
-    if not payments:
-        return
-    ids = _insert_payments(payments)
-    _insert_lines([(ids[p.reference], *line) for p in payments for line in p.lines])
-
-
-def _insert_payments(payments):
-    """Insert payments (``insert_returning_ids``: COPY on PostgreSQL); returns {reference: id}.
-
-    Plain values rather than bulk_create: building a model instance and
-    preparing its values cost more than the insert itself.
-    """
-    return insert_returning_ids(
-        Payment, ("reference", *PAYMENT_FIELDS), [(p.reference, *p.fields) for p in payments]
-    )
-
-
-def _update(pairs):
-    """Update known payments (pk, payment) and replace their lines."""
-    if not pairs:
-        return
-    update_all(
-        Payment,
-        PAYMENT_FIELDS,
-        [
-            Payment(
-                pk=pk,
-                member_id=p.fields[0],
-                beneficiary_id=p.fields[1],
-                paid_on=p.fields[2],
-                nature=p.fields[3],
-                amount=p.amount,
-            )
-            for pk, p in pairs
-        ],
-    )
-    PaymentLine.objects.filter(payment__in=[pk for pk, _ in pairs]).delete()
-    _insert_lines([(pk, *line) for pk, p in pairs for line in p.lines])
-
-
-def _insert_lines(rows):
-    """Insert (payment id, *LINE_FIELDS) rows: COPY on PostgreSQL, executemany elsewhere.
-
-    Both skip the ORM's work per object, most of the cost of a line.
-    """
-    insert(PaymentLine, ("payment", *LINE_FIELDS), rows)
 
 
 def import_payments(lines, batch_size=BATCH_SIZE, on_batch=None, today=None):
