@@ -17,10 +17,10 @@ The file is read as a stream. Consecutive rows with the same reference make
 a payment; complete payments are gathered into batches of about
 ``BATCH_SIZE`` lines (a payment is never split between two batches), and
 each batch is written with a handful of queries in one transaction
-(writing.py, through assure/lib/bulk.py). The references already met are kept in a temporary table (``SeenKeys``), not in
-memory: a reference that comes back later in the file, away from its first
-rows, is rejected as a duplicate, and an import of any size runs in constant
-memory.
+(writing.py, through assure/lib/bulk.py). The references already met are
+kept in a temporary table (``SeenKeys``), not in memory: a reference that
+comes back later in the file, away from its first rows, is rejected as a
+duplicate, and an import of any size runs in constant memory.
 """
 
 import re
