@@ -477,18 +477,19 @@ class DirectoryImport:
                 to_update.append((line, _place(values, pk=row[0])))
             else:
                 self.report.unchanged += 1
+
+        def insert(pairs):
+            _insert_all([values for _, values in pairs])
+
+        def update(pairs):
+            bulk.update_all(PracticePlace, fields, [place for _, place in pairs])
+
+        def reject(pair, error):
+            self.report.rejected.append(Rejection(pair[0], f"database: {error}"))
+
         # Another writer may get in between: then one row at a time, only the failing lines lost.
         to_create, to_update = bulk.write_or_one_by_one(
-            [
-                (lambda pairs: _insert_all([values for _, values in pairs]), to_create),
-                (
-                    lambda pairs: bulk.update_all(PracticePlace, fields, [p for _, p in pairs]),
-                    to_update,
-                ),
-            ],
-            lambda pair, error: self.report.rejected.append(
-                Rejection(pair[0], f"database: {error}")
-            ),
+            [(insert, to_create), (update, to_update)], reject
         )
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
@@ -522,7 +523,7 @@ class _PostgresStage(bulk.StagedUpsert):
 
     def _write(self, rows, directory_import):
         report = directory_import.report
-        repeated, created, updated = super().write(rows)
+        repeated, created, updated = self.upsert(rows)
         for line, first in repeated:
             report.rejected.append(Rejection(line, directory_import.duplicate.format(line=first)))
         report.created += created

@@ -254,7 +254,7 @@ class StagedUpsert:
             )
             cursor.execute(f"ALTER TABLE {self.seen} ADD PRIMARY KEY ({self.key})")
 
-    def write(self, rows):
+    def upsert(self, rows):
         """Upsert rows (line, *values of the fields), whose keys differ from each other.
 
         Returns the (line, first line) of the rows whose key an earlier call

@@ -89,10 +89,10 @@ def test_staged_upsert_creates_updates_and_leaves_alone():
     bulk.insert(Commune, FIELDS, [commune("76540"), commune("76351", "Le Havre")])
     stage = bulk.StagedUpsert(Commune, FIELDS, ("insee",), "test_upsert")
     try:
-        first = stage.write(
+        first = stage.upsert(
             [(2, *commune("76540")), (3, *commune("76351")), (4, *commune("27229"))]
         )
-        again = stage.write([(9, *commune("27229", "Évreux"))])
+        again = stage.upsert([(9, *commune("27229", "Évreux"))])
     finally:
         stage.drop()
     assert first == ([], 1, 1)  # Évreux created, Le Havre renamed, Rouen unchanged
