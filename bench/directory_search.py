@@ -304,7 +304,7 @@ def main():
     else:
         lines.append(
             "\nThe SQLite import's peak includes the page cache it gives its connection while "
-            "it runs (64 MB at most, `_SQLiteCache` in assure/directory/importing.py), which a "
+            "it runs (64 MB at most, `larger_sqlite_cache` in assure/lib/bulk.py), which a "
             "5,000-line file does not fill: memory is bounded by it, not by the file's size."
         )
     lines.append(

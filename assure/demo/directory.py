@@ -19,7 +19,8 @@ import io
 import random
 import re
 
-from assure.directory.importing import EXTRACTION_COLUMNS, import_directory, import_fees
+from assure.directory.importing import EXTRACTION_COLUMNS, import_directory
+from assure.directory.importing_fees import import_fees
 from assure.directory.models import Convention, PracticePlace
 
 from .communes import COMMUNES

@@ -15,47 +15,40 @@ constant memory: the communes' centres are read once (France has some 35,000
 communes), then on SQLite each batch takes one query for the rows already
 there (none when the table was empty), one bulk insert, one bulk update; on
 PostgreSQL one COPY into a temporary table and one upsert
-(``_PostgresStage``). The pairs already met are kept in a temporary table, and
-a repeated pair keeps its first line. After an import that changed rows the
-table's statistics are refreshed (``analyze``).
+(``_PostgresStage``, a ``StagedUpsert`` of assure/lib/bulk.py). The pairs
+already met are kept in a temporary table, and a repeated pair keeps its
+first line. After an import that changed rows the table's statistics are
+refreshed (``analyze``).
 
 The lines are read and checked by a forked child process while this one
-writes the batches before (``parsed_by_a_child``): each is about half of the
-work, and on two cores they run side by side.
+writes the batches before (``read_by_a_child`` of assure/lib/importing.py):
+each is about half of the work, and on two cores they run side by side.
 
-The fees file (``assure import_fees``, ``FeesImport``) is at the end.
+The fees file (``assure import_fees``) is imported by importing_fees.py.
 """
 
 import contextlib
 import csv
 import hashlib
-import itertools
-import multiprocessing
 import re
-import signal
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from assure.geography.models import Commune, search_key
-from assure.lib.names import normalize_name
-from assure.members.importing import (
-    CSVImport,
+from assure.lib import bulk
+from assure.lib.importing import (
     HeaderError,
     ImportReport,
     Rejection,
     SeenKeys,
-    _update_all,
-    _write_one_by_one,
-    analyze,
-    read_header,
+    read_by_a_child,
 )
-from assure.members.importing import InvalidLine as InvalidCSVLine
+from assure.lib.names import normalize_name
 
-from .models import Convention, PracticePlace, cell_of
+from .models import PracticePlace, cell_of
 
 BATCH_SIZE = 2000
 BATCHES_PER_TRANSACTION = 20  # on SQLite (see DirectoryImport._run)
@@ -321,14 +314,13 @@ class DirectoryImport:
         self.into_empty_table = not PracticePlace.objects.exists()
         stage = _PostgresStage() if connection.vendor == "postgresql" else None
         seen = None if stage else SeenKeys()
-        cache = _SQLiteCache() if connection.vendor == "sqlite" else contextlib.nullcontext()
-        with cache:
+        with bulk.larger_sqlite_cache():
             self._run(stage, seen, on_batch)
         self.report.rejected.sort(key=lambda rejection: rejection.line)
         if self.report.created or self.report.updated:
             # Without statistics PostgreSQL may scan every cell of a band of
             # latitudes rather than read the index by kind and cell.
-            analyze(PracticePlace)
+            bulk.analyze(PracticePlace)
         return self.report
 
     def _run(self, stage, seen, on_batch):
@@ -337,7 +329,8 @@ class DirectoryImport:
         group = 1 if stage else BATCHES_PER_TRANSACTION
         transactions = contextlib.ExitStack()
         try:
-            with transactions, contextlib.closing(parsed_by_a_child(self)) as batches:
+            batches = read_by_a_child(self.batches, self.report, ("read", "without_place"))
+            with transactions, contextlib.closing(batches):
                 for index, batch in enumerate(batches):
                     if index % group == 0:
                         transactions.close()  # commits the batches before
@@ -484,140 +477,30 @@ class DirectoryImport:
                 to_update.append((line, _place(values, pk=row[0])))
             else:
                 self.report.unchanged += 1
-        try:
-            with transaction.atomic():
-                _insert_all([values for _, values in to_create])
-                _update_all(PracticePlace, fields, [place for _, place in to_update])
-        except DatabaseError:
-            # Another writer got in between: one row at a time, only the failing lines lost.
-            to_create = [(line, _place(values)) for line, values in to_create]
-            to_create, to_update = _write_one_by_one(to_create, to_update, fields, self.report)
+
+        def insert(pairs):
+            _insert_all([values for _, values in pairs])
+
+        def update(pairs):
+            bulk.update_all(PracticePlace, fields, [place for _, place in pairs])
+
+        def reject(pair, error):
+            self.report.rejected.append(Rejection(pair[0], f"database: {error}"))
+
+        # Another writer may get in between: then one row at a time, only the failing lines lost.
+        to_create, to_update = bulk.write_or_one_by_one(
+            [(insert, to_create), (update, to_update)], reject
+        )
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
 
 
-def parsed_by_a_child(directory_import):
-    """The batches of ``directory_import``, read and checked by a child process
-    while this one writes the batches before into the database.
-
-    Reading and checking the lines is about half of an import's work and the
-    database the other half: a forked child reads and sends each batch through
-    a pipe, which holds at most one (the memory stays bounded), with the
-    report's counts and rejected lines so far. The child touches no database
-    connection. An error in the child is raised here; the child is stopped if
-    this side stops first. Without ``fork`` (Windows), the batches are read
-    here.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from directory_import.batches()
-        return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_send_batches, args=(directory_import, sender), daemon=True)
-    child.start()
-    sender.close()
-    report = directory_import.report
-    try:
-        while True:
-            try:
-                batch, read, without_place, rejected, error = receiver.recv()
-            except EOFError:
-                child.join()
-                raise RuntimeError(
-                    f"The process reading the file stopped (exit code {child.exitcode})."
-                ) from None
-            report.read, report.without_place = read, without_place
-            report.rejected += rejected
-            if error is not None:
-                raise error
-            if batch is None:
-                return
-            yield batch
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
-
-
-def _send_batches(directory_import, sender):
-    """In the child: each batch with the report's counts, then None (the end) or the error."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops it
-    report, sent = directory_import.report, 0
-
-    def send(batch, error=None):
-        nonlocal sent
-        sender.send((batch, report.read, report.without_place, report.rejected[sent:], error))
-        sent = len(report.rejected)
-
-    try:
-        for batch in directory_import.batches():
-            send(batch)
-    except Exception as error:  # noqa: BLE001 (raised again in the parent)
-        try:
-            send(None, error)
-        except Exception:  # noqa: BLE001 (an error that cannot be pickled)
-            send(None, RuntimeError(repr(error)))
-    else:
-        send(None)
-    sender.close()
-
-
-class _SQLiteCache:
-    """A larger page cache for the import's connection while it runs (SQLite).
-
-    Each row goes into three indexes, two of them in an order unrelated to
-    the file's; with SQLite's default cache (2 MB) the pages they need are
-    read again and again once the table outgrows it, and the import slows
-    down as the table grows. ``CACHE_KIB`` bounds the memory it takes.
-    """
-
-    CACHE_KIB = 64 * 1024
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (self.before,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-
-    def __exit__(self, *exc_info):
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(self.before)}")
-
-
-class _PostgresStage:
-    """How a batch goes into PostgreSQL: COPY into a temporary table, then one upsert.
-
-    COPY streams the rows with no statement to parse per row;
-    ``INSERT … SELECT … ON CONFLICT (rpps, place_key) DO
-    UPDATE … WHERE (…) IS DISTINCT FROM (…)`` then creates the new rows,
-    updates the changed ones and leaves the others, in one statement that
-    says which it did. The pairs already met are kept in a second temporary
-    table (the file may repeat a pair many batches later): one join finds the
-    repeats of a batch, one INSERT … SELECT records the others. Nothing of a
-    batch goes through Python twice.
-    """
-
-    BATCH = "directory_import_batch"
-    SEEN = "directory_import_seen"
+class _PostgresStage(bulk.StagedUpsert):
+    """How a batch goes into PostgreSQL (see ``StagedUpsert``), the pairs
+    (rpps, place_key) already met kept in a second temporary table."""
 
     def __init__(self):
-        quote = connection.ops.quote_name
-        self.table = quote(PracticePlace._meta.db_table)
-        self.columns = [PracticePlace._meta.get_field(name).column for name in INSERTED]
-        self.updated = [quote(column) for column in self.columns[2:]]
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
-            # Only quoted identifiers from the model are formatted in.
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.BATCH} AS "  # noqa: S608
-                f"SELECT 0 AS line, {', '.join(map(quote, self.columns))} FROM {self.table} "
-                "WITH NO DATA"
-            )
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.SEEN} (rpps varchar(11), place_key varchar(40), "
-                "line integer, PRIMARY KEY (rpps, place_key))"
-            )
+        super().__init__(PracticePlace, INSERTED, ("rpps", "place_key"), "directory_import")
 
     def write(self, directory_import, batch):
         report = directory_import.report
@@ -632,70 +515,20 @@ class _PostgresStage:
                 continue
             first[key] = line
             rows.append((line, *directory_import.locate(values)))
-        if not rows:
-            return
-        try:
-            with transaction.atomic():
-                self._write(rows, directory_import)
-        except DatabaseError as error:
-            if len(rows) == 1:
-                report.rejected.append(Rejection(rows[0][0], f"database: {error}"))
-                return
-            # One line at a time, so that only the failing ones are lost.
-            for row in rows:
-                try:
-                    with transaction.atomic():
-                        self._write([row], directory_import)
-                except DatabaseError as error:
-                    report.rejected.append(Rejection(row[0], f"database: {error}"))
+        # One line at a time if the database refuses, so that only the failing ones are lost.
+        bulk.write_or_one_by_one(
+            [(lambda rows: self._write(rows, directory_import), rows)],
+            lambda row, error: report.rejected.append(Rejection(row[0], f"database: {error}")),
+        )
 
     def _write(self, rows, directory_import):
         report = directory_import.report
-        quote = connection.ops.quote_name
-        columns = ", ".join(map(quote, self.columns))
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {self.BATCH}")
-            with cursor.cursor.copy(f"COPY {self.BATCH} (line, {columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"SELECT batch.line, seen.line FROM {self.BATCH} batch "  # noqa: S608
-                f"JOIN {self.SEEN} seen USING (rpps, place_key)"
-            )
-            repeated = cursor.fetchall()
-            if repeated:
-                for line, first in repeated:
-                    report.rejected.append(
-                        Rejection(line, directory_import.duplicate.format(line=first))
-                    )
-                cursor.execute(
-                    f"DELETE FROM {self.BATCH} WHERE line = ANY(%s)",  # noqa: S608
-                    [[line for line, _ in repeated]],
-                )
-            cursor.execute(
-                f"INSERT INTO {self.SEEN} (rpps, place_key, line) "  # noqa: S608
-                f"SELECT rpps, place_key, line FROM {self.BATCH}"
-            )
-            assignments = ", ".join(f"{column} = excluded.{column}" for column in self.updated)
-            old = ", ".join(f"place.{column}" for column in self.updated)
-            new = ", ".join(f"excluded.{column}" for column in self.updated)
-            cursor.execute(
-                f"WITH written AS (INSERT INTO {self.table} AS place ({columns}) "  # noqa: S608
-                f"SELECT {columns} FROM {self.BATCH} "
-                f"ON CONFLICT (rpps, place_key) DO UPDATE SET {assignments} "
-                f"WHERE ({old}) IS DISTINCT FROM ({new}) "
-                "RETURNING xmax = 0 AS created) "
-                "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) "
-                "FROM written"
-            )
-            created, updated = cursor.fetchone()
+        repeated, created, updated = self.upsert(rows)
+        for line, first in repeated:
+            report.rejected.append(Rejection(line, directory_import.duplicate.format(line=first)))
         report.created += created
         report.updated += updated
         report.unchanged += len(rows) - len(repeated) - created - updated
-
-    def drop(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.BATCH}, {self.SEEN}")
 
 
 def _place(values, **fields):
@@ -711,15 +544,7 @@ def _insert_all(rows):
     None): going through model instances and bulk_create would take most of
     the import's time.
     """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(PracticePlace._meta.get_field(name).column) for name in INSERTED)
-    table = quote(PracticePlace._meta.db_table)
-    # Only quoted identifiers from the model are formatted in; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED))})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.insert(PracticePlace, INSERTED, rows)
 
 
 def import_directory(lines, batch_size=BATCH_SIZE, on_batch=None):
@@ -730,161 +555,3 @@ def import_directory(lines, batch_size=BATCH_SIZE, on_batch=None):
     anything, when a required column is missing.
     """
     return DirectoryImport(lines, batch_size).run(on_batch)
-
-
-# The fees file (`assure import_fees`): see docs/formats.md ("Convention sector and fees").
-FEES_COLUMNS = ("rpps", "secteur")
-FEES_OPTIONAL_COLUMNS = ("optam", "tarif_min", "tarif_max")
-# The model field each column fills.
-FEES_FIELDS = {"optam": "optam", "tarif_min": "fee_min", "tarif_max": "fee_max"}
-SECTORS = {
-    "1": Convention.SECTOR_1,
-    "secteur 1": Convention.SECTOR_1,
-    "2": Convention.SECTOR_2,
-    "secteur 2": Convention.SECTOR_2,
-    "non conventionne": Convention.NOT_CONTRACTED,
-    "nc": Convention.NOT_CONTRACTED,
-}
-YES_NO = {"oui": True, "non": False, "": False}
-AMOUNT = re.compile(r"(\d{1,5})(?:[.,](\d{1,2}))?")
-
-
-def _clean_rpps(value):
-    if not value:
-        raise InvalidCSVLine("obligatoire.")
-    if not RPPS.fullmatch(value):
-        raise InvalidCSVLine(f"numéro RPPS non valide {value[:30]!r} (11 chiffres).")
-    return value
-
-
-def _clean_sector(value):
-    try:
-        return SECTORS[normalize_name(value)]
-    except KeyError:
-        if not value:
-            raise InvalidCSVLine("obligatoire (1, 2 ou non conventionné).") from None
-        raise InvalidCSVLine(
-            f"secteur non valide {value[:30]!r} (1, 2 ou non conventionné)."
-        ) from None
-
-
-def _clean_optam(value):
-    try:
-        return YES_NO[normalize_name(value)]
-    except KeyError:
-        raise InvalidCSVLine(f"valeur non valide {value[:30]!r} (oui, non ou vide).") from None
-
-
-def _clean_amount(value):
-    """ "30", "30,5", "30,00" or "30.00" (euros, "€" allowed after) → Decimal; "" → None."""
-    text = value.removesuffix("€").strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None
-    match = AMOUNT.fullmatch(text)
-    if not match:
-        raise InvalidCSVLine(
-            f"montant non valide {value[:30]!r} (en euros, par exemple 30 ou 30,00 ; "
-            "99999,99 au plus)."
-        )
-    euros, cents = match.groups()
-    return Decimal(f"{euros}.{(cents or '').ljust(2, '0')}")
-
-
-class FeesImport(CSVImport):
-    """The convention sector and usual fees file: upsert by RPPS number, nothing deleted.
-
-    Fields separated by ";" or "," (the header row tells which). A column
-    left out of the file (optam, tarif_min, tarif_max) leaves that field as it
-    is (no OPTAM, no fee for a new professional).
-    """
-
-    model = Convention
-    columns = FEES_COLUMNS
-    optional = FEES_OPTIONAL_COLUMNS
-    cleaners = {
-        "rpps": _clean_rpps,
-        "secteur": _clean_sector,
-        "optam": _clean_optam,
-        "tarif_min": _clean_amount,
-        "tarif_max": _clean_amount,
-    }
-    duplicate = "rpps: numéro déjà présent ligne {line} du fichier (la première ligne est gardée)."
-
-    def __init__(self, lines, batch_size=BATCH_SIZE):
-        # CSVImport reads commas; the header row tells whether the file uses ";".
-        lines = iter(lines)
-        first = next(lines, None)
-        delimiter = ";" if first is not None and ";" in first else ","
-        self.reader = csv.reader(
-            itertools.chain([] if first is None else [first], lines), delimiter=delimiter
-        )
-        try:
-            header = next(self.reader, None)
-        except csv.Error as error:
-            raise HeaderError(f"Unreadable header row: {error}.") from error
-        self.positions = read_header(header, self.columns, self.optional)
-        self.present = tuple(self.positions)
-        self.batch_size = batch_size
-        self.report = ImportReport()
-        self.fields = (
-            "sector",
-            *(FEES_FIELDS[name] for name in FEES_OPTIONAL_COLUMNS if name in self.present),
-        )
-
-    @classmethod
-    def check(cls, data):
-        problems = []
-        low, high = data.get("tarif_min"), data.get("tarif_max")
-        if low is not None and high is not None and high < low:
-            problems.append(
-                f"tarif_max: inférieur à tarif_min ({format_amount(high)} < {format_amount(low)})"
-            )
-        if data.get("optam") and data["secteur"] == Convention.NOT_CONTRACTED:
-            problems.append("optam: un professionnel non conventionné n'adhère pas à l'OPTAM")
-        return problems
-
-    def key(self, data):
-        return data["rpps"]
-
-    def write(self, batch):
-        fields = self.fields
-        known = {
-            row[1]: row
-            for row in Convention.objects.filter(
-                rpps__in=[data["rpps"] for _, data in batch]
-            ).values_list("pk", "rpps", *fields)
-        }
-        to_create, to_update = [], []
-        for line, data in batch:
-            values = {"sector": data["secteur"]}
-            for column, name in FEES_FIELDS.items():
-                if column in data:
-                    values[name] = data[column]
-            row = known.get(data["rpps"])
-            if row is None:
-                to_create.append((line, Convention(rpps=data["rpps"], **values)))
-            elif row[2:] != tuple(values[name] for name in fields):
-                to_update.append((line, Convention(pk=row[0], rpps=data["rpps"], **values)))
-            else:
-                self.report.unchanged += 1
-        self.save(to_create, to_update, fields)
-
-
-def format_amount(amount):
-    """Decimal("30.5") → "30,50 €"."""
-    return f"{amount:.2f} €".replace(".", ",")
-
-
-def import_fees(lines, batch_size=BATCH_SIZE, on_batch=None):
-    """Upsert the conventions of a fees CSV stream (none deleted); an ImportReport.
-
-    ``lines`` is any iterable of text lines (a file opened with
-    ``encoding="utf-8-sig", newline=""``). Raises HeaderError, before writing
-    anything, when a required column is missing.
-    """
-    report = FeesImport(lines, batch_size).run(on_batch)
-    if report.created or report.updated:
-        # A search reads the fees of its 20 places by RPPS number: through the
-        # index only once the table has statistics.
-        analyze(Convention)
-    return report

@@ -26,14 +26,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from assure.members.importing import (
-    HeaderError,
-    ImportReport,
-    Rejection,
-    _update_all,
-    analyze,
-    numbered_rows,
-)
+from assure.lib.bulk import analyze, update_all
+from assure.lib.importing import HeaderError, ImportReport, Rejection, numbered_rows
 
 from .models import Commune, Postcode, search_key
 
@@ -446,7 +440,7 @@ class CommunesImport:
                 self.report.updated += 1
         ids = {row[1]: row[0] for row in known.values()}
         ids.update(_insert_all(Commune, fields, to_create, returning=("insee", "id")))
-        _update_all(Commune, fields[1:], to_update)
+        update_all(Commune, fields[1:], to_update)
         known_ids = [row[0] for row in known.values()]
         existing = set()
         if known_ids:

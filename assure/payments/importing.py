@@ -16,11 +16,11 @@ reason.
 The file is read as a stream. Consecutive rows with the same reference make
 a payment; complete payments are gathered into batches of about
 ``BATCH_SIZE`` lines (a payment is never split between two batches), and
-each batch is written with a handful of queries in one transaction. The
-references already met are kept in a temporary table (``SeenKeys``), not in
-memory: a reference that comes back later in the file, away from its first
-rows, is rejected as a duplicate, and an import of any size runs in constant
-memory.
+each batch is written with a handful of queries in one transaction
+(writing.py, through assure/lib/bulk.py). The references already met are
+kept in a temporary table (``SeenKeys``), not in memory: a reference that
+comes back later in the file, away from its first rows, is rejected as a
+duplicate, and an import of any size runs in constant memory.
 """
 
 import re
@@ -29,47 +29,42 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 
-from assure.lib.nir import format_nir
-from assure.members.importing import (
+from assure.lib.bulk import (
+    select_in,
+    write_or_one_by_one,
+)
+from assure.lib.importing import (
     CSVImport,
     ImportReport,
     InvalidLine,
     Rejection,
-    _clean_date,
-    _clean_nir,
-    _clean_optional_date,
-    _clean_optional_rank,
-    _update_all,
+    clean_date,
+    clean_nir,
+    clean_optional_date,
+    clean_optional_rank,
     numbered_rows,
 )
+from assure.lib.nir import format_nir
 from assure.members.models import Beneficiary, Member
 
 from .models import Payment, PaymentLine
+from .writing import (
+    LINE_FIELDS,
+    PAYMENT_FIELDS,
+    create_payments,
+    stored_date,
+    stored_decimal,
+    stored_lines,
+    update_payments,
+)
 
 PAYMENT_COLUMNS = ("reference", "member_nir", "beneficiary_rank", "paid_on", "nature")
-LINE_COLUMNS = (
-    "care_date",
-    "end_date",
-    "act",
-    "professional",
-    "charged",
-    "base",
-    "rate",
-    "reimbursed",
-    "flat_fee",
-    "franchise",
-)
+# The columns of a line: the fields of a PaymentLine but its position.
+LINE_COLUMNS = LINE_FIELDS[1:]
 COLUMNS = PAYMENT_COLUMNS + LINE_COLUMNS
-# The payment's fields compared on a re-import, and the lines', in the order of the tuples kept.
-PAYMENT_FIELDS = ("member_id", "beneficiary_id", "paid_on", "nature", "amount")
-LINE_FIELDS = ("position", *LINE_COLUMNS)
 REIMBURSED, FLAT_FEE, FRANCHISE = (LINE_FIELDS.index(name) for name in LINE_COLUMNS[-3:])
-DECIMAL_INDEXES = tuple(
-    LINE_FIELDS.index(name) for name in ("charged", "base", "reimbursed", "flat_fee", "franchise")
-)
-DATE_INDEXES = (LINE_FIELDS.index("care_date"), LINE_FIELDS.index("end_date"))
 NATURES = {
     "soins": Payment.CARE,
     "ij": Payment.DAILY_ALLOWANCE,
@@ -91,7 +86,6 @@ NATURE_WORDS = {
 # and commits).
 BATCH_SIZE = 5000
 MAX_LINES = 999  # lines in one payment
-IN_SIZE = 900  # values in one IN (...) list: under SQLite's oldest limit of 999 parameters
 REFERENCE = re.compile(r"[A-Za-z0-9-]+")
 REFERENCE_LENGTH = Payment._meta.get_field("reference").max_length
 TEXT_LENGTH = PaymentLine._meta.get_field("act").max_length
@@ -184,12 +178,12 @@ def _clean_rate(value):
 
 CLEANERS = {
     "reference": _clean_reference,
-    "member_nir": cached(_clean_nir),
-    "beneficiary_rank": cached(_clean_optional_rank),
-    "paid_on": cached(_clean_date),
+    "member_nir": cached(clean_nir),
+    "beneficiary_rank": cached(clean_optional_rank),
+    "paid_on": cached(clean_date),
     "nature": _clean_nature,
-    "care_date": cached(_clean_date),
-    "end_date": cached(_clean_optional_date),
+    "care_date": cached(clean_date),
+    "end_date": cached(clean_optional_date),
     "act": _clean_act,
     "professional": _clean_professional,
     "charged": _clean_amount,
@@ -481,11 +475,11 @@ class PaymentsImport(CSVImport):
                 pk,
                 member,
                 beneficiary,
-                _stored_date(paid_on),
+                stored_date(paid_on),
                 nature,
-                _stored_decimal(amount),
+                stored_decimal(amount),
             )
-            for reference, pk, member, beneficiary, paid_on, nature, amount in _select_in(
+            for reference, pk, member, beneficiary, paid_on, nature, amount in select_in(
                 Payment,
                 ("reference", "pk", *PAYMENT_FIELDS),
                 "reference",
@@ -497,7 +491,7 @@ class PaymentsImport(CSVImport):
             for p in payments
             if p.reference in existing and existing[p.reference][1:] == p.fields
         }
-        existing_lines = _stored_lines(same_fields) if same_fields else {}
+        existing_lines = stored_lines(same_fields) if same_fields else {}
         to_create, to_update = [], []
         for payment in payments:
             row = existing.get(payment.reference)
@@ -512,7 +506,7 @@ class PaymentsImport(CSVImport):
     def resolve(self, payments):
         """Replace the NIR and rank of each payment by the member's and beneficiary's
         keys, in two queries; payments of unknown ones are rejected and left out."""
-        members = dict(_select_in(Member, ("nir", "pk"), "nir", {p.fields[0] for p in payments}))
+        members = dict(select_in(Member, ("nir", "pk"), "nir", {p.fields[0] for p in payments}))
         with_rank = {
             members[p.fields[0]] for p in payments if p.fields[1] and p.fields[0] in members
         }
@@ -547,31 +541,19 @@ class PaymentsImport(CSVImport):
         return resolved
 
     def save(self, to_create, to_update):
-        """Write a batch in one transaction; if that fails, one payment at a time."""
-        try:
-            with transaction.atomic():
-                _create(to_create)
-                _update(to_update)
-        except DatabaseError:
-            # Another writer got in between (say, the same reference inserted
-            # meanwhile): one payment at a time, so only the failing ones are lost.
-            to_create, to_update = self.save_one_by_one(to_create, to_update)
-        self.report.created += len(to_create)
-        self.report.updated += len(to_update)
+        """Write a batch in one transaction; if that fails (another writer got in
+        between, say the same reference inserted meanwhile), one payment at a
+        time, so that only the failing ones are lost."""
 
-    def save_one_by_one(self, to_create, to_update):
-        written = {_create: [], _update: []}
-        for write, items in ((_create, to_create), (_update, to_update)):
-            for item in items:
-                payment = item[1] if write is _update else item
-                try:
-                    with transaction.atomic():
-                        write([item])
-                except DatabaseError as error:
-                    self.reject(payment, payment.first, f"database: {error}")
-                else:
-                    written[write].append(item)
-        return written[_create], written[_update]
+        def reject(item, error):
+            payment = item[1] if isinstance(item, tuple) else item
+            self.reject(payment, payment.first, f"database: {error}")
+
+        created, updated = write_or_one_by_one(
+            [(create_payments, to_create), (update_payments, to_update)], reject
+        )
+        self.report.created += len(created)
+        self.report.updated += len(updated)
 
 
 def _is_reference(value):
@@ -598,174 +580,6 @@ def _line_problems(values, fields):
     if end_date is not None and end_date < care_date:
         problems.append(f"end_date: la fin ({end_date}) précède le début ({care_date})")
     return problems
-
-
-def _stored_lines(payment_ids):
-    """{payment id: [line tuples in the order of LINE_FIELDS]} of these payments.
-
-    Amounts are made Decimal through their shortest text (SQLite gives
-    floats), so that they compare equal to those read from the file.
-    """
-    lines = {}
-    for payment, *values in _select_in(
-        PaymentLine, ("payment", *LINE_FIELDS), "payment", payment_ids, order=True
-    ):
-        for index in DECIMAL_INDEXES:
-            values[index] = _stored_decimal(values[index])
-        for index in DATE_INDEXES:
-            values[index] = _stored_date(values[index])
-        lines.setdefault(payment, []).append(tuple(values))
-    return lines
-
-
-def _select_in(model, fields, key, values, order=False):
-    """The rows (tuples of ``fields``) of a model whose ``key`` is one of ``values``.
-
-    Plain SQL, a few hundred values at a time: for a long IN list the ORM's
-    preparation of each value and its converters on each row cost more
-    than the query. Values come as the driver gives them (on SQLite, floats
-    for decimals); ``order`` sorts by the fields (the key first).
-    """
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = [quote((meta.pk if name == "pk" else meta.get_field(name)).column) for name in fields]
-    column = quote(meta.get_field(key).column)
-    select = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} WHERE "  # noqa: S608
-    order_by = f" ORDER BY {', '.join(columns)}" if order else ""
-    values = list(values)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter: quicker to send and plan
-            cursor.execute(f"{select}{column} = ANY(%s){order_by}", [values])
-            return cursor.fetchall()
-        rows = []
-        for start in range(0, len(values), IN_SIZE):
-            chunk = values[start : start + IN_SIZE]
-            cursor.execute(
-                f"{select}{column} IN ({', '.join(['%s'] * len(chunk))}){order_by}", chunk
-            )
-            rows += cursor.fetchall()
-    return rows
-
-
-@cached
-def _stored_decimal(value):
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-@cached
-def _stored_date(value):
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _create(payments):
-    """Insert new payments, then their lines."""
-    if not payments:
-        return
-    ids = _insert_payments(payments)
-    _insert_lines([(ids[p.reference], *line) for p in payments for line in p.lines])
-
-
-def _insert_payments(payments):
-    """Insert payments; returns {reference: id}.
-
-    Plain SQL rather than bulk_create: building a model instance and
-    preparing its values cost more than the insert itself. On PostgreSQL,
-    ids taken from the table's sequence and COPY; on SQLite, multi-row
-    INSERTs whose RETURNING (3.35+) gives the ids back, or else a query.
-    """
-    quote = connection.ops.quote_name
-    meta = Payment._meta
-    fields = [meta.get_field(name) for name in ("reference", *PAYMENT_FIELDS)]
-    columns = ", ".join(quote(field.column) for field in fields)
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(payments)],
-            )
-            ids = {
-                p.reference: new_id
-                for p, (new_id,) in zip(payments, cursor.fetchall(), strict=True)
-            }
-            # COPY goes to the driver directly: Django's error classes by hand.
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({pk}, {columns}) FROM STDIN") as copy,
-            ):
-                for p in payments:
-                    copy.write_row((ids[p.reference], p.reference, *p.fields))
-            return ids
-        rows = [(p.reference, *p.fields) for p in payments]
-        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES ({', '.join(['%s'] * len(fields))})",
-                rows,
-            )
-            return dict(_select_in(Payment, ("reference", "pk"), "reference", [r[0] for r in rows]))
-        ids = {}
-        markers = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        size = connection.ops.bulk_batch_size(fields, payments)
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join([markers] * len(chunk))} "
-                f"RETURNING {pk}, {quote(fields[0].column)}",
-                [value for row in chunk for value in row],
-            )
-            ids.update((reference, new_id) for new_id, reference in cursor.fetchall())
-    return ids
-
-
-def _update(pairs):
-    """Update known payments (pk, payment) and replace their lines."""
-    if not pairs:
-        return
-    _update_all(
-        Payment,
-        PAYMENT_FIELDS,
-        [
-            Payment(
-                pk=pk,
-                member_id=p.fields[0],
-                beneficiary_id=p.fields[1],
-                paid_on=p.fields[2],
-                nature=p.fields[3],
-                amount=p.amount,
-            )
-            for pk, p in pairs
-        ],
-    )
-    PaymentLine.objects.filter(payment__in=[pk for pk, _ in pairs]).delete()
-    _insert_lines([(pk, *line) for pk, p in pairs for line in p.lines])
-
-
-def _insert_lines(rows):
-    """Insert (payment id, *LINE_FIELDS) rows: COPY on PostgreSQL, executemany elsewhere.
-
-    Both skip the ORM's work per object, most of the cost of a line.
-    """
-    quote = connection.ops.quote_name
-    table = quote(PaymentLine._meta.db_table)
-    columns = ", ".join(
-        quote(PaymentLine._meta.get_field(name).column) for name in ("payment", *LINE_FIELDS)
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            markers = ", ".join(["%s"] * (len(LINE_FIELDS) + 1))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({markers})",  # noqa: S608
-                rows,
-            )
 
 
 def import_payments(lines, batch_size=BATCH_SIZE, on_batch=None, today=None):

@@ -1,9 +1,9 @@
 """Importing the fund's reception points and kiosks from a CSV file (`assure import_places`).
 
 The format is described in docs/formats.md ("Reception points and kiosks").
-It works like the members import (``CSVImport``): streamed, checked line by
-line, upsert by the fund's identifier of the place (``id``). The file is the
-fund's full list: after the import, the places of the database whose id is
+It works like the members import (``CSVImport``, assure/lib/importing.py):
+streamed, checked line by line, upsert by the fund's identifier of the place
+(``id``). The file is the fund's full list: after the import, the places of the database whose id is
 not in the file are deactivated (kept, with ``active`` false, so that they
 come back as they were if a later file lists them again). A place whose line
 is rejected is left as it is: its id was in the file.
@@ -12,16 +12,16 @@ is rejected is left as it is: its id was in the file.
 import re
 from dataclasses import dataclass
 
-from assure.members.importing import (
+from assure.lib.importing import (
     BATCH_SIZE,
     CSVImport,
     ImportReport,
     InvalidLine,
-    _clean_address,
-    _clean_optional_text,
-    _clean_phone,
-    _clean_postcode,
-    _clean_required_text,
+    clean_address,
+    clean_optional_text,
+    clean_phone,
+    clean_postcode,
+    clean_required_text,
 )
 
 from .hours import WEEKDAYS, InvalidHours, parse_day
@@ -128,16 +128,16 @@ class PlacesImport(CSVImport):
     optional = OPTIONAL_COLUMNS
     cleaners = {
         "id": _clean_key,
-        "name": _clean_required_text,
+        "name": clean_required_text,
         "kind": _clean_kind,
-        "address": _clean_address,
-        "postcode": _clean_postcode,
-        "city": _clean_required_text,
+        "address": clean_address,
+        "postcode": clean_postcode,
+        "city": clean_required_text,
         "latitude": _clean_latitude,
         "longitude": _clean_longitude,
-        "phone": _clean_phone,
+        "phone": clean_phone,
         "services": _clean_services,
-        "notes": _clean_optional_text,
+        "notes": clean_optional_text,
         **dict.fromkeys(WEEKDAYS, _clean_hours),
     }
     duplicate = (

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assure.directory.importing import FeesImport, import_fees
+from assure.directory.importing_fees import FeesImport, import_fees
 from assure.directory.models import Convention
-from assure.members.importing import HeaderError
+from assure.lib.importing import HeaderError
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError
 
 from assure.geography.importing import CommunesImport, import_communes
 from assure.geography.models import Commune, Postcode
-from assure.members.importing import HeaderError
+from assure.lib.importing import HeaderError
 from tests.geography.files import EXAMPLE, HEADER, ROWS, docs_blocks, run, write
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from assure.lib.importing import check_utf8
 from assure.lib.nir import format_nir, nir_key
 from assure.members import importing
 from assure.members.importing import (
@@ -185,7 +186,7 @@ def test_every_import_streams_its_lines_batch_by_batch(import_lines, header, lin
 def test_the_command_never_reads_the_file_whole(tmp_path, monkeypatch):
     """Only chunked reads: the UTF-8 check reads 1 MiB at a time, the CSV reader lines."""
     sizes = []
-    real_check = importing.check_utf8
+    real_check = check_utf8
 
     def spying_check(binary_file, chunk_size=1 << 20):
         real_read = binary_file.read

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from assure.members.importing import HeaderError
+from assure.lib.importing import HeaderError
 from assure.members.models import Member
 from assure.payments import importing
 from assure.payments.importing import import_payments
@@ -574,12 +574,12 @@ def test_a_database_error_loses_only_the_payments_it_concerns(members, monkeypat
     """Say another writer inserted PAI-1 between our read and our write."""
     run_once = import_payments([HEADER, CONSULTATION])
     assert run_once.created == 1
-    real_select = importing._select_in
+    real_select = importing.select_in
 
     def not_seeing_payments(model, *args, **kwargs):
         return [] if model is Payment else real_select(model, *args, **kwargs)
 
-    monkeypatch.setattr(importing, "_select_in", not_seeing_payments)
+    monkeypatch.setattr(importing, "select_in", not_seeing_payments)
 
     report = import_payments([HEADER, CONSULTATION, MEDICINES, PAEDIATRICIAN, ALLOWANCES])
 

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from assure.members.importing import HeaderError
+from assure.lib.importing import HeaderError
 from assure.places.importing import COLUMNS, PlacesImport, import_places
 from assure.places.models import Place
 from tests.places.factories import PlaceFactory

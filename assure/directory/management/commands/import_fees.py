@@ -1,4 +1,4 @@
-from assure.directory.importing import FeesImport
+from assure.directory.importing_fees import FeesImport
 from assure.members.management.commands.import_members import Command as ImportCommand
 
 

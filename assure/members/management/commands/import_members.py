@@ -6,14 +6,8 @@ from contextlib import ExitStack
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from assure.members.importing import (
-    BeneficiariesImport,
-    EncodingError,
-    HeaderError,
-    MembersImport,
-    RightsImport,
-    check_utf8,
-)
+from assure.lib.importing import EncodingError, HeaderError, check_utf8
+from assure.members.importing import BeneficiariesImport, MembersImport, RightsImport
 
 
 class Command(BaseCommand):
