@@ -47,7 +47,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test-sqlite: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
 
 test-postgres: install-test
 	scripts/with-postgres $(BIN)/pytest
