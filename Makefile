@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CSS := assure/static/assure/css/main.css
 
-.PHONY: install install-test system-test-deps demo test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test system-test-deps demo test test-sqlite test-postgres lint bench cluster clean
 
 install: $(VENV)/.installed $(CSS)
 
@@ -26,11 +26,13 @@ node_modules/.installed: package.json package-lock.json
 $(CSS): node_modules/.installed $(shell find assure/portal/scss -name '*.scss' 2>/dev/null)
 	npm run --silent build
 
-# Debian packages the tests drive for real: Chromium and PostgreSQL.
+# Debian packages the tests drive for real: Chromium, PostgreSQL, HAProxy, Redis.
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing (Debian packages)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -47,12 +49,16 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test-sqlite: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser and not postgres"
 
 test-postgres: install-test
 	scripts/with-postgres $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# The portal on two servers behind HAProxy, with Redis and two workers (scripts/cluster).
+cluster: install-test
+	scripts/with-postgres $(BIN)/python scripts/cluster
 
 bench: install-test
 	$(BIN)/python bench/sign_in.py

@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django would then
 # refuse the ORM calls that tests make here (SynchronousOnlyOperation).
@@ -38,6 +38,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# Generous deadlines: Playwright waits on conditions (an element, a load
+# event), so a long deadline costs nothing when the page is quick, and a loaded
+# machine does not fail a test that reads a page a little late. Tests read what
+# an action changed through `expect(...)`, which waits for it.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +101,7 @@ def browser_page(browser):
 
     def new_page(width=1280, height=800):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 
@@ -103,7 +111,9 @@ def browser_page(browser):
 
 
 def assert_accessible(page):
-    """No axe violation (WCAG 2.2 AA tags) and exactly one <h1>."""
+    """No axe violation (WCAG 2.2 AA tags) and exactly one <h1>, on the page
+    once fully loaded (not one a click has only started to replace)."""
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
     headings = page.locator("h1").count()
@@ -111,6 +121,7 @@ def assert_accessible(page):
 
 
 def assert_no_horizontal_scroll(page):
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.clientWidth")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width}px > {width}px"

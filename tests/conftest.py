@@ -12,6 +12,7 @@ from tests.browser import (  # noqa: F401  (pytest fixtures)
     live_server,
     plain_http_server,
 )
+from tests.selection import pytest_collection_modifyitems  # noqa: F401  (pytest hook)
 
 PASSWORD = "Velo a 2 roues jaunes"
 

@@ -12,16 +12,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -74,37 +69,53 @@ def python(env, code):
 
 @contextmanager
 def serving(env, workers=1):
-    """`assure serve` on a free port; yields its base URL."""
-    port = free_port()
+    """`assure serve` on a socket this test binds and listens on (port 0: the
+    kernel's choice, which no other process can take meanwhile), handed down
+    to gunicorn as `fd://`; yields its base URL once the portal answers."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    port = listener.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "assure.cli",
             "serve",
-            "--port",
-            str(port),
+            "--bind",
+            f"fd://{listener.fileno()}",
             "--workers",
             str(workers),
         ],
         env=env,
+        pass_fds=[listener.fileno()],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    listener.close()  # the server holds it now
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("assure serve did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        wait_until_answering(url, server)
+        yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=60)
+
+
+def wait_until_answering(url, server, deadline_seconds=120):
+    """Until `url` answers HTTP (any status): the socket accepts connections as
+    soon as it listens, before gunicorn has loaded the portal."""
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=10).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"assure serve stopped (exit {server.returncode})") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"assure serve did not answer in {deadline_seconds} s") from None
+            time.sleep(0.1)
 
 
 class Browserless:

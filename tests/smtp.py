@@ -8,6 +8,10 @@
 `stall_first=n` makes the first n deliveries hang (up to `stall_seconds`, or
 until `release()`) and then be refused with a temporary error, as a server
 that died mid-transfer: `stalled` is set when one is hanging.
+
+The server's socket is bound when the object is made (port 0: the kernel picks
+a free port, which no other process can take before the server listens);
+until `start()` it refuses connections, as a server that is down.
 """
 
 import asyncio
@@ -23,10 +27,8 @@ from aiosmtpd.controller import Controller
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Generous: a loaded machine may take seconds to schedule the server's thread.
+READY_TIMEOUT = 60
 
 
 class CollectingHandler:
@@ -58,9 +60,22 @@ class CollectingHandler:
         return "250 Message accepted for delivery"
 
 
+class BoundController(Controller):
+    """aiosmtpd's controller, serving on a socket bound beforehand."""
+
+    def __init__(self, handler, sock, **kwargs):
+        self.sock = sock
+        super().__init__(handler, hostname="127.0.0.1", port=sock.getsockname()[1], **kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock)
+
+
 class SMTPServer:
-    def __init__(self, port=None, **handler_options):
-        self.port = port or free_port()
+    def __init__(self, **handler_options):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
         self.handler = CollectingHandler(**handler_options)
         self.controller = None
 
@@ -69,7 +84,7 @@ class SMTPServer:
         return self.handler.messages
 
     def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = BoundController(self.handler, self.sock, ready_timeout=READY_TIMEOUT)
         self.controller.start()
         return self
 
@@ -78,6 +93,7 @@ class SMTPServer:
             self.handler.released.set()
             self.controller.stop()
             self.controller = None
+        self.sock.close()
 
     def settings(self):
         """Django settings that send through this server."""
@@ -89,5 +105,5 @@ class SMTPServer:
             "EMAIL_HOST_PASSWORD": "",
             "EMAIL_USE_TLS": False,
             "EMAIL_USE_SSL": False,
-            "EMAIL_TIMEOUT": 5,
+            "EMAIL_TIMEOUT": 30,
         }

@@ -7,6 +7,7 @@ import re
 import pytest
 import segno
 from django.test import override_settings
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from assure.attestations import signing
@@ -67,20 +68,26 @@ def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out
         member_page.get_by_role("navigation", name="Menu principal").get_by_role(
             "link", name="Mes attestations"
         ).click()
-        assert member_page.get_by_role("heading", level=1).inner_text() == "Mes attestations"
+        expect(member_page.get_by_role("heading", level=1)).to_have_text(
+            "Mes attestations", use_inner_text=True
+        )
         issued = member_page.get_by_role("region", name=re.compile("Vos attestations"))
-        assert printed_code in issued.inner_text()
+        expect(issued).to_contain_text(printed_code, use_inner_text=True)
         check(member_page, width)
 
         # Someone else, signed out, checks it by its code, typed loosely.
         page = browser_page(width=width)
         page.goto(live_server.url)
         page.get_by_role("link", name="Vérifier une attestation").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Vérifier une attestation"
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Vérifier une attestation", use_inner_text=True
+        )
         check(page, width)
         page.get_by_label("Code de vérification").fill(printed_code.lower().replace("-", " "))
         page.get_by_role("button", name="Vérifier").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Attestation authentique"
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Attestation authentique", use_inner_text=True
+        )
         main = page.locator("main").inner_text()
         assert "Alice M•••••" in main and "Lucas M•••••" in main
         nir = family.formatted_nir.split(" ")
@@ -92,7 +99,9 @@ def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out
         typo = other_character(printed_code, 7)
         page.get_by_label("Code de vérification").fill(typo)
         page.get_by_role("button", name="Vérifier").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Vérifier une attestation"
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Vérifier une attestation", use_inner_text=True
+        )
         summary = page.locator(".govuk-error-summary").inner_text()
         assert "Aucune attestation authentique ne porte ce code" in summary
         assert "un caractère a sans doute été mal recopié" in summary
@@ -107,8 +116,10 @@ def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out
 
         # The QR code's URL, opened directly.
         page.goto(qr_url)
-        assert page.get_by_role("heading", level=1).inner_text() == "Attestation authentique"
-        assert printed_code in page.locator("main").inner_text()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Attestation authentique", use_inner_text=True
+        )
+        expect(page.locator("main")).to_contain_text(printed_code, use_inner_text=True)
         check(page, width)
         page.screenshot(path=f"/tmp/attestation-authentique-{width}.png", full_page=True)
 
@@ -119,7 +130,7 @@ def test_an_attestation_de_droits_is_issued_in_one_click_and_verified_signed_out
         )
         check(member_page, width)
         member_page.get_by_role("button", name="Oui, annuler cette attestation").click()
-        assert "est annulée" in member_page.locator("main").inner_text()
+        expect(member_page.locator("main")).to_contain_text("est annulée", use_inner_text=True)
         check(member_page, width)
         page.goto(qr_url)
         assert page.get_by_role("heading", level=1).inner_text() == (

@@ -1,6 +1,7 @@
 """« Mes informations » in a real Chromium, on a phone and on a wide screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
 
@@ -17,12 +18,14 @@ def test_the_member_reaches_their_information_from_the_menu(
 
     menu = page.get_by_role("navigation", name="Menu principal")
     link = menu.get_by_role("link", name="Mes informations")
-    assert not link.is_visible()
+    expect(link).to_be_hidden()
     page.locator("summary", has_text="Menu").click()
     link.click()
 
-    assert page.url == f"{live_server.url}/mes-informations/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes informations"
+    expect(page).to_have_url(f"{live_server.url}/mes-informations/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Mes informations", use_inner_text=True
+    )
     main = page.locator("main").inner_text()
     assert "3 décembre 1984" in main
     assert "01 99 00 10 01" in main
@@ -34,7 +37,7 @@ def test_the_member_reaches_their_information_from_the_menu(
         page.screenshot(path="/tmp/mes-informations-320.png", full_page=True)
 
     page.locator("summary", has_text="Menu").click()
-    assert link.is_visible()
+    expect(link).to_be_visible()
     assert link.get_attribute("aria-current") == "page"
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
@@ -49,6 +52,6 @@ def test_a_member_with_nothing_optional_is_accessible_on_a_phone(
 
     page.goto(f"{live_server.url}/mes-informations/")
 
-    assert "Aucun ayant droit." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Aucun ayant droit.", use_inner_text=True)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

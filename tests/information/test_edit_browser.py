@@ -4,6 +4,7 @@ confirmed through the link a real SMTP server received."""
 import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
 from tests.smtp import SMTPServer
@@ -27,7 +28,9 @@ def test_the_member_changes_their_e_mail_through_the_link_received(
     page.goto(f"{live_server.url}/mes-informations/")
 
     page.get_by_role("link", name="Modifier l'adresse e-mail").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Modifier mon adresse e-mail"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Modifier mon adresse e-mail", use_inner_text=True
+    )
     check(page)
     page.get_by_label("Nouvelle adresse e-mail").fill("pas-une-adresse")
     page.get_by_role("button", name="Recevoir le lien de confirmation").click()
@@ -64,13 +67,17 @@ def test_the_member_changes_their_e_mail_through_the_link_received(
     alice_file.refresh_from_db()
     assert alice_file.email == "alice.martin@exemple.test"
     phone.get_by_role("button", name="Confirmer ma nouvelle adresse").click()
-    assert phone.get_by_role("heading", level=1).inner_text() == "Votre adresse e-mail est changée"
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Votre adresse e-mail est changée", use_inner_text=True
+    )
     check(phone)
     alice_file.refresh_from_db()
     assert alice_file.email == NEW
 
     phone.goto(link)
-    assert phone.get_by_role("heading", level=1).inner_text() == "Ce lien a déjà servi"
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Ce lien a déjà servi", use_inner_text=True
+    )
     check(phone)
 
 
@@ -86,23 +93,31 @@ def test_the_member_corrects_their_address_and_phone(
     page.get_by_label("Code postal").fill("SW1A 1AA")
     page.get_by_role("button", name="Enregistrer mon adresse").click()
     summary = page.locator(".govuk-error-summary")
-    assert "Saisissez un code postal français à 5 chiffres" in summary.inner_text()
+    expect(summary).to_contain_text(
+        "Saisissez un code postal français à 5 chiffres", use_inner_text=True
+    )
     check(page)
     summary.get_by_role("link").click()
     assert page.evaluate("document.activeElement.id") == "id_postcode"
     page.get_by_label("Code postal").fill("69007")
     page.get_by_label("Ville").fill("Lyon")
     page.get_by_role("button", name="Enregistrer mon adresse").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes informations"
-    assert "Votre adresse est enregistrée." in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Mes informations", use_inner_text=True
+    )
+    expect(page.locator("main")).to_contain_text(
+        "Votre adresse est enregistrée.", use_inner_text=True
+    )
     check(page)
 
     page.get_by_role("link", name="Modifier le numéro de téléphone").click()
     page.get_by_label("Téléphone").fill("+33 1")
     page.get_by_role("button", name="Enregistrer mon numéro").click()
-    assert "Saisissez un numéro de téléphone valide" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Saisissez un numéro de téléphone valide", use_inner_text=True
+    )
     check(page)
     page.get_by_role("link", name="Retour à mes informations").click()
-    assert page.url == f"{live_server.url}/mes-informations/"
+    expect(page).to_have_url(f"{live_server.url}/mes-informations/")
     alice_file.refresh_from_db()
     assert (alice_file.postcode, alice_file.phone) == ("69007", "+33199001001")

@@ -2,12 +2,14 @@
 filters, a payment's detail and a monthly statement, on a phone and a wide screen."""
 
 import datetime
+import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pypdf
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assure.lib.french import of_month
 from assure.payments.models import Payment, add_months, month_start
@@ -71,16 +73,16 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
 
     page.goto(f"{live_server.url}/accueil/")
     latest = page.get_by_role("region", name="Vos 3 derniers paiements")
-    assert latest.locator("tbody tr").count() == 3
+    expect(latest.locator("tbody tr")).to_have_count(3)
     check(page)
     page.locator("summary", has_text="Menu").click()
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Mes paiements"
     ).click()
 
-    assert page.url == f"{live_server.url}/mes-paiements/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes paiements"
-    assert "26 paiements" in page.locator("main").inner_text()
+    expect(page).to_have_url(f"{live_server.url}/mes-paiements/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes paiements", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("26 paiements", use_inner_text=True)
     check(page)
     page.screenshot(path=f"/tmp/mes-paiements-{width}.png", full_page=True)
 
@@ -92,14 +94,16 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     )
     check(page)
     page.get_by_text("Voir les montants en tableau").click()
-    assert page.get_by_role("table", name="Montants versés par mois").is_visible()
+    expect(page.get_by_role("table", name="Montants versés par mois")).to_be_visible()
     check(page)
     page.get_by_role("link", name="Retour à mes paiements").click()
 
     # Filter: daily allowances since the first day of last month.
     last_month = history["last_month"]
     page.get_by_role("link", name="Filtrer les paiements").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Filtrer mes paiements"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Filtrer mes paiements", use_inner_text=True
+    )
     check(page)
     page.get_by_label("Nature du paiement").select_option(label="Indemnités journalières")
     start = page.get_by_role("group", name="Du")
@@ -111,28 +115,30 @@ def test_a_member_finds_filters_reads_and_downloads_their_payments(
     assert query["nature"] == ["daily_allowance"]
     assert (query["start_0"], query["start_1"]) == (["1"], [str(last_month.month)])
     rows = page.get_by_role("region", name="Vos paiements").locator("tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert "1 550,91 €" in rows.first.inner_text().replace("\xa0", " ")
-    assert "« Indemnités journalières »" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("« Indemnités journalières »", use_inner_text=True)
     check(page)
     filtered_url = page.url
 
     # The detail, then the browser's back button: the filters are still there.
     rows.first.get_by_role("link").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Paiement du ")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile("^" + re.escape("Paiement du ")), use_inner_text=True
+    )
     main = page.locator("main").inner_text().replace("\xa0", " ")
     assert "IJ2026000001" in main and "Centre hospitalier universitaire" in main
     assert "Période" in main and "50 %" in main
     check(page)
     page.screenshot(path=f"/tmp/paiement-{width}.png", full_page=True)
     page.go_back()
-    assert page.url == filtered_url
-    assert page.get_by_role("region", name="Vos paiements").locator("tbody tr").count() == 1
+    expect(page).to_have_url(filtered_url)
+    expect(page.get_by_role("region", name="Vos paiements").locator("tbody tr")).to_have_count(1)
     page.get_by_role("link", name="Modifier les filtres").click()
     assert page.get_by_label("Nature du paiement").input_value() == "daily_allowance"
     assert page.get_by_role("group", name="Du").get_by_label("Jour").input_value() == "1"
     page.get_by_role("button", name="Afficher les paiements").click()
-    assert page.url == filtered_url
+    expect(page).to_have_url(filtered_url)
 
     # The detail's back link keeps them too.
     page.get_by_role("region", name="Vos paiements").get_by_role("link").first.click()
@@ -164,9 +170,11 @@ def test_wrong_filters_are_explained_next_to_each_field(
     )
 
     summary = page.locator(".govuk-error-summary")
-    assert "La date de début doit être une vraie date." in summary.inner_text()
-    assert "Choisissez une personne dans la liste." in summary.inner_text()
-    assert page.title().startswith("Erreur : Filtrer mes paiements")
+    expect(summary).to_contain_text(
+        "La date de début doit être une vraie date.", use_inner_text=True
+    )
+    expect(summary).to_contain_text("Choisissez une personne dans la liste.", use_inner_text=True)
+    expect(page).to_have_title(re.compile("^" + re.escape("Erreur : Filtrer mes paiements")))
     check(page)
     summary.get_by_role("link", name="La date de début doit être une vraie date.").click()
     assert page.evaluate("document.activeElement.id") == "id_start_0"
@@ -185,7 +193,7 @@ def test_the_pages_read_well_on_a_phone_with_many_pages(browser_page, live_serve
     assert pagination.get_by_role("link", name="Page 4").get_attribute("aria-current") == "page"
     check(page)
     pagination.get_by_role("link", name="Page suivante").click()
-    assert page.url.endswith("?page=5")
+    expect(page).to_have_url(re.compile(re.escape("?page=5") + "$"))
     check(page)
     page.goto(f"{live_server.url}/mes-paiements/{member.payments.first().pk}/")
     check(page)

@@ -1,6 +1,9 @@
 """« Trouver un point d'accueil » in a real Chromium, with axe on every page."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll
 from tests.geography.test_forms import communes  # noqa: F401  (fixture)
@@ -20,12 +23,12 @@ def test_finding_a_reception_point_from_the_home_page(browser_page, live_server,
     page = browser_page(width=width)
     page.goto(live_server.url)
     page.get_by_role("link", name="Trouver un point d'accueil").click()
-    assert page.locator("h1").inner_text() == "Trouver un point d'accueil"
+    expect(page.locator("h1")).to_have_text("Trouver un point d'accueil", use_inner_text=True)
     check(page, width)
 
     # Sent empty: the error summary, and the message next to the field.
     page.get_by_role("button", name="Rechercher").click()
-    assert page.title().startswith("Erreur : ")
+    expect(page).to_have_title(re.compile("^" + re.escape("Erreur : ")))
     assert page.locator(".govuk-error-summary").get_by_role("link").inner_text() == (
         "Indiquez une ville ou un code postal."
     )
@@ -35,10 +38,12 @@ def test_finding_a_reception_point_from_the_home_page(browser_page, live_server,
     location = page.get_by_label("Ville ou code postal")
     location.fill("Saint-Denis")
     location.press("Enter")
-    assert page.get_by_role("link", name="Saint-Denis (974)").is_visible()
+    expect(page.get_by_role("link", name="Saint-Denis (974)")).to_be_visible()
     check(page, width)
     page.get_by_role("link", name="Saint-Denis (974)").click()
-    assert "Saint-Denis (974) : aucun lieu à moins de 50 km" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Saint-Denis (974) : aucun lieu à moins de 50 km", use_inner_text=True
+    )
     check(page, width)
 
     # By postcode, kiosks only: chosen with the keyboard.
@@ -53,12 +58,16 @@ def test_finding_a_reception_point_from_the_home_page(browser_page, live_server,
     check(page, width)
 
     page.get_by_role("link", name="Borne de Rouen gare").click()
-    assert page.locator("h1").inner_text().endswith("Borne de Rouen gare")
-    assert "24 h sur 24" in page.locator("table").inner_text()
+    expect(page.locator("h1")).to_have_text(
+        re.compile(re.escape("Borne de Rouen gare") + "$"), use_inner_text=True
+    )
+    expect(page.locator("table")).to_contain_text("24 h sur 24", use_inner_text=True)
     check(page, width)
 
     page.get_by_role("link", name="Retour aux résultats").click()
-    assert "Rouen (76) : 1 lieu à moins de 50 km" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Rouen (76) : 1 lieu à moins de 50 km", use_inner_text=True
+    )
     assert page.get_by_label("Bornes libre-service seulement").is_checked()
 
 

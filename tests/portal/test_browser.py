@@ -1,6 +1,7 @@
 """The public pages in a real Chromium: accessible, one <h1>, usable at 320 px."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll
 
@@ -12,9 +13,9 @@ def test_the_home_page_is_accessible_at_any_width(browser_page, live_server, wid
     page = browser_page(width=width)
     page.goto(live_server.url)
 
-    assert page.title() == "Accueil – Caisse de démonstration"
-    assert page.get_by_role("link", name="Je crée mon compte").is_visible()
-    assert page.get_by_role("link", name="Je me connecte").is_visible()
+    expect(page).to_have_title("Accueil – Caisse de démonstration")
+    expect(page.get_by_role("link", name="Je crée mon compte")).to_be_visible()
+    expect(page.get_by_role("link", name="Je me connecte")).to_be_visible()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 
@@ -48,7 +49,9 @@ def test_a_missing_page_is_accessible(browser_page, live_server, width):
     response = page.goto(f"{live_server.url}/cette-page-n-existe-pas/")
 
     assert response.status == 404
-    assert page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Page introuvable", use_inner_text=True
+    )
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 
@@ -59,7 +62,7 @@ def test_the_demo_banner_shows_in_demo_mode(browser_page, live_server, settings)
     page.goto(live_server.url)
 
     banner = page.locator(".assure-demo-banner")
-    assert "Démonstration — données fictives" in banner.inner_text()
+    expect(banner).to_contain_text("Démonstration — données fictives", use_inner_text=True)
     assert "Ce portail n'est affilié à aucune caisse réelle." in page.content()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
@@ -70,4 +73,4 @@ def test_there_is_no_demo_banner_otherwise(browser_page, live_server, settings):
     page = browser_page()
     page.goto(live_server.url)
 
-    assert page.locator(".assure-demo-banner").count() == 0
+    expect(page.locator(".assure-demo-banner")).to_have_count(0)

@@ -2,6 +2,7 @@
 JavaScript, signing out is one button away, all of it usable at 320 px."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, sign_in_as
 
@@ -15,14 +16,14 @@ def test_the_menu_opens_without_javascript(browser_page, live_server, alice_acco
     page.goto(f"{live_server.url}/accueil/")
 
     home_link = page.get_by_role("link", name="Accueil", exact=True)
-    assert not home_link.is_visible()
+    expect(home_link).to_be_hidden()
     assert_accessible(page)
 
     menu = page.locator("summary", has_text="Menu")
     menu.focus()
     page.keyboard.press("Enter")
 
-    assert home_link.is_visible()
+    expect(home_link).to_be_visible()
     assert home_link.get_attribute("aria-current") == "page"
     box = home_link.bounding_box()
     assert box["height"] >= 44
@@ -47,6 +48,6 @@ def test_signing_out_is_one_button_away(browser_page, live_server, alice_account
 
     button.click()
 
-    assert page.url == f"{live_server.url}/deconnecte/"
+    expect(page).to_have_url(f"{live_server.url}/deconnecte/")
     page.goto(f"{live_server.url}/accueil/")
     assert "/connexion/" in page.url
