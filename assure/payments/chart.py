@@ -73,6 +73,12 @@ class MonthlyChart:
         self.total = sum((bar.total for bar in self.bars), Decimal("0.00"))
 
     @property
+    def bars_svg(self):
+        """Every bar's row of SVG, one after the other: written at once, not
+        through a loop of the template (12 nodes fewer to render)."""
+        return mark_safe("\n".join(bar.svg() for bar in self.bars))  # noqa: S308 (see Bar.svg)
+
+    @property
     def is_empty(self):
         return all(bar.total == 0 for bar in self.bars)
 
