@@ -70,23 +70,6 @@ def select(db, sql, params):
         return cursor.fetchall()
 
 
-BENEFICIARY_READ = {"id", "rank", "first_names", "last_name"}
-
-
-def beneficiaries_of(member):
-    """The member's beneficiaries (ayants droit), by rank, with their names only
-    (hand-written SQL, see above)."""
-    table = Beneficiary._meta.db_table
-    # In the model's order, as from_db() reads them.
-    names = [f.attname for f in Beneficiary._meta.concrete_fields if f.attname in BENEFICIARY_READ]
-    rows = select(
-        member._state.db or "default",
-        f"SELECT {', '.join(names)} FROM {table} WHERE member_id = %s ORDER BY rank, id",  # noqa: S608
-        [member.pk],
-    )
-    return [Beneficiary.from_db(member._state.db, names, row) for row in rows]
-
-
 class Person(NamedTuple):
     """A beneficiary's names, as a list of payments shows them."""
 
@@ -111,19 +94,6 @@ class ListedPayment(NamedTuple):
 
     def beneficiary_name(self, member):
         return Payment.beneficiary_name(self, member)
-
-
-class LatestPayment(NamedTuple):
-    """A payment as the member's home lists it: date, nature and amount."""
-
-    pk: int
-    paid_on: datetime.date
-    nature: str
-    amount: Decimal
-
-    @property
-    def nature_label(self):
-        return Payment.NATURE_LABELS.get(self.nature, self.nature)
 
 
 class PaymentListing:
@@ -195,8 +165,8 @@ class PaymentQuerySet(models.QuerySet):
 
 
 class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
-    """`monthly_totals`, `listing` and `newest` take the member: they are
-    hand-written SQL (see above), on the manager so that no QuerySet is built."""
+    """`monthly_totals`, `listing` and `newest` take the member. The first two
+    are hand-written SQL (see above), on the manager so that no QuerySet is built."""
 
     def monthly_totals(self, member, first_month, months):
         """[(first day of the month, total, payments), …] for `months` months
@@ -225,18 +195,8 @@ class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
 
     def newest(self, member, count):
         """The member's `count` latest payments, newest first, as the home page
-        lists them (`LatestPayment`)."""
-        rows = select(
-            self.db,
-            "SELECT id, paid_on, nature, amount "  # noqa: S608
-            f"FROM {self.model._meta.db_table} WHERE member_id = %s "
-            "ORDER BY paid_on DESC, id DESC LIMIT %s",
-            [member.pk, count],
-        )
-        return [
-            LatestPayment(pk, paid_on, nature, money(amount))
-            for pk, paid_on, nature, amount in rows
-        ]
+        lists them."""
+        return list(self.filter(member=member)[:count])
 
 
 class Payment(models.Model):
