@@ -213,12 +213,9 @@ class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
         Hand-written SQL, measured for issue 11 (bench/member_pages.py's data,
         in process, min of repeated calls): through the ORM
         (`self.filter(member=member)[:count]`) it took 0.30 ms against 0.02 ms,
-        more than the home's whole template beyond the member layout (0.23 ms);
-        in back-to-back runs of bench/member_pages.py on SQLite (a loaded
-        machine, which moves these figures a lot) the home with the ORM version
-        was at 0.62 of the floor, against 1.00 on main (this SQL, the content
-        then in a second template engine); target >= 0.7. See
-        docs/benchmarks.md, "One template engine"."""
+        more than the home's whole template beyond the member layout (0.23 ms),
+        which must stay under about 40 % of the floor page for the 0.7 target
+        of bench/member_pages.py. See docs/benchmarks.md, "One template engine"."""
         rows = select(
             self.db,
             "SELECT id, paid_on, nature, amount "  # noqa: S608
