@@ -140,15 +140,6 @@ TEMPLATES = [
             ],
         },
     },
-    # Jinja2 for the busiest pages' content (the member's home, « Mes
-    # paiements », the directory's results), much faster (templates in
-    # <app>/jinja2/; see assure/portal/jinja.py).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "assure.portal.jinja.environment"},
-    },
 ]
 FORM_RENDERER = "assure.portal.forms.FormRenderer"
 

@@ -1,19 +1,17 @@
 import time
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assure.lib.client import client_ip
 from assure.members.models import Member
 from assure.payments.models import Payment
-from assure.portal.jinja import member_page
+from assure.portal.pages import member_required
 
 from .forms import (
     ChangePasswordForm,
@@ -27,20 +25,6 @@ from .models import CodeRequest, ProvisionalCode, SecurityEvent, SignIn, Throttl
 
 BACKEND = "assure.accounts.backends.MemberBackend"
 ACTIVATION_MINUTES = 15
-
-
-def member_required(view):
-    """Member pages: the signed-in user must be a member (agents get a 404).
-    The member was read with the user (backends.MemberBackend)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        member = request.user.member
-        if member is None:
-            raise Http404
-        return view(request, member, *args, **kwargs)
-
-    return wrapper
 
 
 def client_may_request(request, form):
@@ -191,7 +175,7 @@ def home(request, member):
         "member": member,
         "last_payments": Payment.objects.newest(member, 3),
     }
-    return member_page(request, "accounts/home.jinja", context, "Accueil")
+    return render(request, "accounts/home.html", context)
 
 
 def sign_out(request):

@@ -9,8 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assure.accounts.models import Throttle
-from assure.accounts.views import member_required
 from assure.lib.client import client_ip
+from assure.portal.pages import member_required
 
 from . import signing
 from .forms import DailyAllowanceForm, VerifyForm

@@ -326,10 +326,6 @@ class PracticePlace(models.Model):
         return f"à {self.distance_km:.1f} km".replace(".", ",")
 
     @property
-    def address_lines(self):
-        return self.address.splitlines()
-
-    @property
     def is_located(self):
         return self.latitude is not None and self.longitude is not None
 

@@ -1,11 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from assure.geography.forms import layout, signed_in_member
+from assure.portal.pages import layout, signed_in_member
 
 from .forms import LIMIT, DoctorSearchForm
 from .models import Convention, PracticePlace
@@ -16,27 +13,17 @@ from .models import Convention, PracticePlace
 def search(request):
     kinds = PracticePlace.objects.kinds()
     form = DoctorSearchForm(request.GET, kinds=kinds, member=signed_in_member(request))
-    results = ""
+    context = {"form": form, "layout": layout(request), "limit": LIMIT, "places": None}
     if form.is_valid():
         data = form.cleaned_data
-        # Jinja2 escapes every value it writes (autoescape), so its HTML is safe.
-        results = mark_safe(  # noqa: S308
-            render_to_string(
-                "directory/results.jinja",
-                {
-                    "places": form.results(),
-                    "commune": data["commune"],
-                    "radius": data["radius"],
-                    "profession": data["profession"],
-                    "name": data["name"],
-                    "limit": LIMIT,
-                    "detail_url": reverse("directory:search"),
-                    "query": f"?{request.GET.urlencode()}",
-                },
-                using="jinja2",
-            )
-        )
-    context = {"form": form, "layout": layout(request), "limit": LIMIT, "results": results}
+        context |= {
+            "places": form.results(),
+            "commune": data["commune"],
+            "radius": data["radius"],
+            "profession": data["profession"],
+            "name": data["name"],
+            "query": f"?{request.GET.urlencode()}",
+        }
     return render(request, "directory/search.html", context)
 
 

@@ -125,17 +125,3 @@ class LocationForm(forms.Form):
             f"Nous ne connaissons pas de commune nommée « {typed} » en France. "
             "Vérifiez l'orthographe, ou indiquez le code postal."
         )
-
-
-def signed_in_member(request):
-    """The member signed in, or None (nobody, or an agent): the search pages are public."""
-    if getattr(request.user, "member_id", None) is None:
-        return None
-    return request.user.member
-
-
-def layout(request):
-    """The member layout when a member is signed in, else the public one."""
-    if getattr(request.user, "member_id", None) is None:
-        return "portal/base.html"
-    return "portal/member_base.html"

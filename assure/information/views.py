@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from assure.accounts.models import SecurityEvent
-from assure.accounts.views import member_required
 from assure.members.models import Beneficiary, RightsPeriod
+from assure.portal.pages import member_required
 
 from .email_change import EmailChange, LinkError
 from .forms import AddressForm, EmailForm, PhoneForm

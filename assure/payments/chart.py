@@ -4,13 +4,13 @@ Horizontal bars keep the month names and the amounts written in full and
 readable on a 320 px wide phone: one row per month, the month on the left, the
 bar in the middle, the amount on the right. The SVG has a viewBox and no fixed
 size, so it scales to the width of its column. Its geometry is computed here;
-its markup is in the template `payments/_chart.jinja`, which puts the same
+its markup is in the template `payments/_chart.html`, which puts the same
 figures in a table beside it.
 """
 
 from decimal import Decimal
 
-from markupsafe import Markup
+from django.utils.safestring import mark_safe
 
 from assure.lib.french import euros, month_name, of_month, short_month_name
 
@@ -52,7 +52,7 @@ class Bar:
             f'<text x="{WIDTH}" y="{self.text_y}" font-size="14" fill="#0b0c0c" '
             f'text-anchor="end">{self.amount}</text>'
         )
-        return Markup(label + bar + amount)  # noqa: S704 (numbers, month names, amounts)
+        return mark_safe(label + bar + amount)  # noqa: S308 (numbers, month names, amounts)
 
 
 class MonthlyChart:
@@ -71,6 +71,12 @@ class MonthlyChart:
         self.height = TOP * 2 + len(self.bars) * ROW_HEIGHT - (ROW_HEIGHT - BAR_HEIGHT)
         self.axis_end = self.height - TOP + 2  # the vertical axis, left of the bars
         self.total = sum((bar.total for bar in self.bars), Decimal("0.00"))
+
+    @property
+    def bars_svg(self):
+        """Every bar's row of SVG, one after the other: written at once, not
+        through a loop of the template (12 nodes fewer to render)."""
+        return mark_safe("\n".join(bar.svg() for bar in self.bars))  # noqa: S308 (see Bar.svg)
 
     @property
     def is_empty(self):

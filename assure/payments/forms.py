@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from assure.lib.french import french_date
 from assure.portal.forms import DateField
 
-from .models import SELF, Payment, beneficiaries_of
+from .models import SELF, Payment
 
 
 class Shared:
@@ -78,7 +78,7 @@ class PaymentFilterForm(forms.Form):
 
     @cached_property
     def beneficiaries(self):
-        return {str(b.pk): b for b in beneficiaries_of(self.member)}
+        return {str(b.pk): b for b in self.member.beneficiaries.order_by("rank", "id")}
 
     def people(self):
         """The choices of the person field: everyone, the member, each beneficiary."""

@@ -70,23 +70,6 @@ def select(db, sql, params):
         return cursor.fetchall()
 
 
-BENEFICIARY_READ = {"id", "rank", "first_names", "last_name"}
-
-
-def beneficiaries_of(member):
-    """The member's beneficiaries (ayants droit), by rank, with their names only
-    (hand-written SQL, see above)."""
-    table = Beneficiary._meta.db_table
-    # In the model's order, as from_db() reads them.
-    names = [f.attname for f in Beneficiary._meta.concrete_fields if f.attname in BENEFICIARY_READ]
-    rows = select(
-        member._state.db or "default",
-        f"SELECT {', '.join(names)} FROM {table} WHERE member_id = %s ORDER BY rank, id",  # noqa: S608
-        [member.pk],
-    )
-    return [Beneficiary.from_db(member._state.db, names, row) for row in rows]
-
-
 class Person(NamedTuple):
     """A beneficiary's names, as a list of payments shows them."""
 
@@ -225,7 +208,14 @@ class PaymentManager(models.Manager.from_queryset(PaymentQuerySet)):
 
     def newest(self, member, count):
         """The member's `count` latest payments, newest first, as the home page
-        lists them (`LatestPayment`)."""
+        lists them (`LatestPayment`).
+
+        Hand-written SQL, measured for issue 11 (bench/member_pages.py's data,
+        in process, min of repeated calls): through the ORM
+        (`self.filter(member=member)[:count]`) it took 0.30 ms against 0.02 ms,
+        more than the home's whole template beyond the member layout (0.23 ms),
+        which must stay under about 40 % of the floor page for the 0.7 target
+        of bench/member_pages.py. See docs/benchmarks.md, "One template engine"."""
         rows = select(
             self.db,
             "SELECT id, paid_on, nature, amount "  # noqa: S608

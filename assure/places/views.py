@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from assure.geography.forms import layout, signed_in_member
+from assure.portal.pages import layout, signed_in_member
 
 from .forms import LIMIT, RADIUS_KM, PlaceSearchForm
 from .hours import FRENCH_WEEKDAYS, WEEKDAYS, french_intervals

@@ -329,3 +329,16 @@ def test_overlapping_lines_are_listed_whole(alice, allowances):
     assert both["days"] == 55 and both["total"] == "2319.35"
     assert [line["reference"] for line in single["lines"]] == [one_act.reference]
     assert single["days"] == 1
+
+
+def test_a_long_list_has_the_shared_gov_uk_pagination(signed_in, family, alice):
+    for _ in range(21):
+        Attestation.objects.issue_rights(alice)
+
+    first = signed_in.get(INDEX).content.decode()
+    second = signed_in.get(INDEX, {"page": 2}).content.decode()
+
+    assert '<nav class="govuk-pagination" aria-label="Pages de mes attestations">' in first
+    assert f'href="{INDEX}?page=2" rel="next"' in first and 'rel="prev"' not in first
+    assert f'href="{INDEX}?page=2" aria-label="Page 2" aria-current="page">2</a>' in second
+    assert f'href="{INDEX}" rel="prev"' in second and 'rel="next"' not in second

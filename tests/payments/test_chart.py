@@ -120,7 +120,7 @@ def test_the_chart_is_an_accessible_image(signed_in, history):
     assert 'viewBox="0 0 300 ' in svg[:300] and 'width="100%"' in svg[:300]
     assert (
         '<title id="chart-title">Graphique en barres des montants versés par mois, '
-        "d&#39;avril 2025 à mars 2026." in svg
+        "d&#x27;avril 2025 à mars 2026." in svg
     )
     assert '<caption class="govuk-table__caption govuk-table__caption--s">' in page
     assert "Montants versés par mois, d'avril 2025 à mars 2026" in main_text(signed_in.get(URL))

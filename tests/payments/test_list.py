@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from assure.accounts.models import User
 from assure.payments.models import Payment
-from assure.payments.templatetags.payments import page_numbers
-from assure.payments.views import Links
+from assure.portal.pages import page_numbers
 from tests.conftest import text
 from tests.members.factories import MemberFactory
 from tests.payments.conftest import list_rows, main_text, pay
@@ -289,16 +288,16 @@ def test_the_list_reads_each_payment_as_the_orm_does(alice, lucas, django_assert
     assert names == ["Lucas Martin", "Alice (vous-même)", "Alice (vous-même)"]
 
 
-def test_the_links_written_without_reverse_are_those_of_reverse(alice):
+def test_the_links_are_those_of_reverse(signed_in, alice):
     payment = pay(alice, days_before(1))
-    links = Links("?nature=care")
 
-    assert links.index == reverse("payments:index")
-    assert links.detail(payment) == reverse("payments:detail", args=[payment.pk]) + "?nature=care"
-    for month in (datetime.date(2026, 2, 1), datetime.date(2025, 11, 1)):
-        assert links.statement(month) == reverse(
-            "payments:statement", args=[month.year, month.month]
-        )
+    page = signed_in.get(URL, {"nature": "care"}).content.decode()
+
+    detail = reverse("payments:detail", args=[payment.pk])
+    assert f'href="{detail}?nature=care">' in page
+    assert f'href="{reverse("payments:filters")}?nature=care">Modifier les filtres' in page
+    assert f'href="{reverse("payments:index")}">Effacer les filtres' in page
+    assert f'href="{reverse("payments:months")}">Voir les montants' in page
 
 
 def test_names_from_the_data_are_escaped(signed_in, alice):
@@ -317,7 +316,7 @@ def test_names_from_the_data_are_escaped(signed_in, alice):
     page = signed_in.get(URL).content.decode()
 
     assert "<script>" not in page and "<b>" not in page
-    assert "pour &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Martin &amp; fils</span>" in page
+    assert "pour &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Martin &amp; fils</span>" in page
     assert "pour &lt;b&gt;Alice (vous-même)</span>" in page
     filters = signed_in.get("/mes-paiements/filtrer/").content.decode()
     assert "<script>" not in filters and "<b>" not in filters
