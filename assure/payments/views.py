@@ -3,6 +3,7 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from assure.lib.french import euros, french_date
 from assure.portal.pages import kept_query, member_required, url_of_each
@@ -13,6 +14,17 @@ from .models import Payment, add_months, month_start
 from .statement import statement_pdf
 
 PER_PAGE = 20
+# A row of the list, written by format_html_join (each value escaped): the
+# list's costliest part was its 20 rows of five template variables each,
+# 0.25 ms against 0.08 ms this way (bench/member_pages.py's data, in process).
+ROW = (
+    '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+    '<a class="govuk-link govuk-!-font-weight-bold" href="{}">{}'
+    '<span class="govuk-visually-hidden"> : détail du paiement</span></a>'
+    '<span class="govuk-!-display-block">{}</span>'
+    '<span class="govuk-!-display-block">pour {}</span></td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>'
+)
 
 
 @member_required
@@ -32,18 +44,20 @@ def index(request, member):
         "filters": filters,
         "query": query,
         "page": page,
-        # What each row writes, as dicts: the list's costliest part is its
-        # rows, and a template reads a dict's key faster than an attribute.
-        "rows": [
-            {
-                "url": f"{detail_url(payment.pk)}{query}",
-                "day": french_date(payment.paid_on),
-                "nature": payment.nature_label,
-                "person": payment.beneficiary_name(member),
-                "amount": euros(payment.amount),
-            }
-            for payment in page
-        ],
+        "rows": format_html_join(
+            "\n",
+            ROW,
+            (
+                (
+                    f"{detail_url(payment.pk)}{query}",
+                    french_date(payment.paid_on),
+                    payment.nature_label,
+                    payment.beneficiary_name(member),
+                    euros(payment.amount),
+                )
+                for payment in page
+            ),
+        ),
     }
     return render(request, "payments/index.html", context)
 
