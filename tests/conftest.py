@@ -4,6 +4,7 @@ import datetime
 import html
 
 import pytest
+from django.test import override_settings
 
 from assure.accounts.models import ProvisionalCode, User
 from tests.browser import (  # noqa: F401  (pytest fixtures)
@@ -13,6 +14,7 @@ from tests.browser import (  # noqa: F401  (pytest fixtures)
     plain_http_server,
 )
 from tests.selection import pytest_collection_modifyitems  # noqa: F401  (pytest hook)
+from tests.smtp import SMTPServer
 
 PASSWORD = "Velo a 2 roues jaunes"
 
@@ -97,3 +99,12 @@ def issue_code():
 def text(response):
     """A response's HTML with entities decoded, to assert on French text."""
     return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1, and Django settings pointing at it."""
+    server = SMTPServer().start()
+    with override_settings(**server.settings()):
+        yield server
+    server.stop()

@@ -4,7 +4,6 @@ job: sent, printed, used or expired (the code itself is kept only as a keyed has
 import datetime
 import io
 
-import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
@@ -42,25 +41,17 @@ def rows_holding(code):
     return found
 
 
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    with override_settings(**server.settings()):
-        yield server
-    server.stop()
-
-
 def test_the_search_finds_a_pending_code(claire):
     code = ProvisionalCode.issue(claire, ProvisionalCode.EMAIL, reason="first").clear_code
     assert ("outbox_email", "text_body") in rows_holding(code)
 
 
-def test_once_the_email_is_sent_no_code_remains(claire, smtp):
+def test_once_the_email_is_sent_no_code_remains(claire, smtp_server):
     code = ProvisionalCode.issue(claire, ProvisionalCode.EMAIL, reason="first").clear_code
 
     call_command("worker", "--once")
 
-    [message] = smtp.messages
+    [message] = smtp_server.messages
     assert code in message.get_body(("plain",)).get_content()
     assert code in message.get_body(("html",)).get_content()
     assert rows_holding(code) == []
@@ -116,12 +107,12 @@ def test_an_older_code_voided_by_a_newer_one_is_forgotten(claire):
     assert {table for table, _ in rows_holding(new)} == {"outbox_email"}  # not yet sent
 
 
-def test_a_code_that_expired_unsent_is_forgotten_by_the_worker(claire, smtp):
+def test_a_code_that_expired_unsent_is_forgotten_by_the_worker(claire, smtp_server):
     code = ProvisionalCode.issue(claire, ProvisionalCode.EMAIL, reason="first").clear_code
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
         call_command("worker", "--once")
 
-    assert smtp.messages == []
+    assert smtp_server.messages == []
     assert rows_holding(code) == []
     assert Email.objects.get().status == "abandoned"
 
@@ -137,7 +128,7 @@ def test_a_letter_whose_code_expired_unprinted_is_not_printed(claire, tmp_path):
     assert Letter.objects.get().status == "abandoned"
 
 
-def test_the_demo_outbox_still_shows_trainers_a_sent_code(client, claire, smtp, settings):
+def test_the_demo_outbox_still_shows_trainers_a_sent_code(client, claire, smtp_server, settings):
     settings.ASSURE_DEMO = True
     code = ProvisionalCode.issue(claire, ProvisionalCode.EMAIL, reason="first").clear_code
     call_command("worker", "--once")

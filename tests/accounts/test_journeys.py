@@ -9,25 +9,15 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from pypdf import PdfReader
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll
 from tests.members.factories import MemberFactory
-from tests.smtp import SMTPServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CODE = re.compile(r"\b([3-9A-Z]{4} [3-9A-Z]{4})\b")
 PASSWORD = "Un velo jaune a 2 roues"
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    with override_settings(**server.settings()):
-        yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -41,9 +31,9 @@ def member(db):
     )
 
 
-def code_from_smtp(smtp):
+def code_from_smtp(smtp_server):
     call_command("worker", "--once")
-    message = smtp.messages[-1]
+    message = smtp_server.messages[-1]
     text = message.get_body(preferencelist=("plain",)).get_content()
     return CODE.search(text).group(1)
 
@@ -103,7 +93,7 @@ def spaced(nir):
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_first_code_by_email_then_password(browser_page, live_server, smtp, member, width):
+def test_first_code_by_email_then_password(browser_page, live_server, smtp_server, member, width):
     me = Journey(browser_page(width=width), live_server.url)
     me.open()
     me.click("Je crée mon compte")
@@ -116,7 +106,7 @@ def test_first_code_by_email_then_password(browser_page, live_server, smtp, memb
     me.click("Suivant", role="button")
     assert "j•••@e•••.test" in me.page.content()
 
-    code = code_from_smtp(smtp)
+    code = code_from_smtp(smtp_server)
     me.click("Je me connecte")
     assert me.heading() == "J'accède à mon compte"
     me.sign_in(spaced(member.nir), code.lower())
@@ -131,9 +121,9 @@ def test_first_code_by_email_then_password(browser_page, live_server, smtp, memb
     me.sign_in(member.nir, PASSWORD)
     assert me.heading() == "Bonjour Jeanne"
     assert "connexion réussie" not in me.page.content()  # events shown as dates and devices
-    assert len(smtp.messages) == 1
+    assert len(smtp_server.messages) == 1
     call_command("worker", "--once")
-    assert "compte" in smtp.messages[-1]["Subject"].lower()
+    assert "compte" in smtp_server.messages[-1]["Subject"].lower()
 
 
 def test_first_code_by_letter(browser_page, live_server, tmp_path, db):
@@ -158,7 +148,7 @@ def test_first_code_by_letter(browser_page, live_server, tmp_path, db):
 @pytest.mark.parametrize(
     "channel", ["Email (réception immédiate)", "Courrier postal (sous un délai de 8 jours)"]
 )
-def test_forgotten_code(browser_page, live_server, smtp, tmp_path, member, channel):
+def test_forgotten_code(browser_page, live_server, smtp_server, tmp_path, member, channel):
     from assure.accounts.models import User
 
     user = User(member=member, username=member.nir)
@@ -174,7 +164,11 @@ def test_forgotten_code(browser_page, live_server, smtp, tmp_path, member, chann
     me.click("Valider", role="button")
     assert me.heading() == "Votre demande est enregistrée"
 
-    code = code_from_smtp(smtp) if channel.startswith("Email") else code_from_print_batch(tmp_path)
+    code = (
+        code_from_smtp(smtp_server)
+        if channel.startswith("Email")
+        else code_from_print_batch(tmp_path)
+    )
     me.click("Je me connecte")
     me.sign_in(member.nir, code)
     me.choose_password("Une toute nouvelle phrase 2")

@@ -8,16 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from assure.accounts.models.codes import code_digest
+from tests.outbox.test_migrations import migrate
 
 BEFORE = [("accounts", "0002_more_security_events"), ("outbox", "0002_letter_context_typed")]
 AFTER = [("accounts", "0003_codes_out_of_sent_messages")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)

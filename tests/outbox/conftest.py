@@ -1,21 +1,10 @@
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from assure.outbox.models import Secret
 from tests.members.factories import MemberFactory
-from tests.smtp import SMTPServer
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1, and Django settings pointing at it."""
-    server = SMTPServer().start()
-    with override_settings(**server.settings()):
-        yield server
-    server.stop()
 
 
 @pytest.fixture
