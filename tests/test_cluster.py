@@ -4,6 +4,7 @@ workers (scripts/cluster): what holds on one server holds across both."""
 import html
 import importlib.machinery
 import importlib.util
+import json
 import re
 import urllib.request
 from pathlib import Path
@@ -47,8 +48,6 @@ print(json.dumps({{"active": active.nir, "new": {{
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    import json
-
     folder = tmp_path_factory.mktemp("cluster")
     smtp = SMTPServer().start()
     with own_database(folder) as database_url:

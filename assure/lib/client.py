@@ -18,15 +18,15 @@ def client_ip(request):
     """
     remote = request.META.get("REMOTE_ADDR") or None
     proxies = trusted_proxies(tuple(settings.ASSURE_TRUSTED_PROXIES))
-    if not (remote and is_in(remote, proxies)):
+    if not (proxies and is_proxy(address(remote), proxies)):
         return remote
     hop = remote
     for entry in reversed(request.headers.get("X-Forwarded-For", "").split(",")):
-        entry = entry.strip()
-        if not is_address(entry):
+        ip = address(entry.strip())
+        if ip is None:
             break  # not written by a proxy: the last trusted hop is all we know
-        hop = entry
-        if not is_in(entry, proxies):
+        hop = entry.strip()
+        if not is_proxy(ip, proxies):
             break
     return hop
 
@@ -36,17 +36,13 @@ def trusted_proxies(networks):
     return tuple(ipaddress.ip_network(network, strict=False) for network in networks)
 
 
-def is_address(text):
+def address(text):
+    """The IP address `text` is, or None."""
     try:
-        ipaddress.ip_address(text)
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def is_in(address, networks):
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+def is_proxy(ip, proxies):
+    return ip is not None and any(ip in network for network in proxies)

@@ -258,10 +258,10 @@ class Email(CarriesSecret):
             )
             return False
         self.sent_at = timezone.now()
-        sent = Email.objects.filter(pk=self.pk)
-        sent.update(sent_at=self.sent_at)
-        if not self.keep_secrets_once_done():
-            sent.forget()
+        forgotten = {}
+        if self.secret and not self.keep_secrets_once_done():
+            forgotten = {"secret": "", **self.redactions()}
+        Email.objects.filter(pk=self.pk).update(sent_at=self.sent_at, **forgotten)
         return True
 
 
@@ -294,11 +294,10 @@ class LetterManager(models.Manager.from_queryset(LetterQuerySet)):
         ids = [letter.pk for letter in letters]
         count = 0
         for start in range(0, len(ids), 500):
-            posted = self.filter(pk__in=ids[start : start + 500], posted_at=None)
-            count += posted.update(posted_at=now, batch=batch)
-        if not Letter.keep_secrets_once_done():
-            for start in range(0, len(ids), 500):
-                self.filter(pk__in=ids[start : start + 500]).forget()
+            chunk = self.filter(pk__in=ids[start : start + 500])
+            count += chunk.filter(posted_at=None).update(posted_at=now, batch=batch)
+            if not Letter.keep_secrets_once_done():
+                chunk.forget()
         return count
 
 

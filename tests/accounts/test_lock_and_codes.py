@@ -39,14 +39,18 @@ def request_code(client, member):
     return re.search(r"\b([A-Z0-9]{4} [A-Z0-9]{4})\b", email.text_body)[1]
 
 
+def guess_until_locked(client, member):
+    for tries in range(6):
+        guess(client, member, f"mauvais{tries}")
+
+
 def checked_guesses():
     return SecurityEvent.objects.filter(kind=SecurityEvent.SIGN_IN_FAILED).count()
 
 
 def test_guess_until_locked_request_a_code_guess_again(client, claire):
     with time_machine.travel(NOW, tick=False):
-        for tries in range(6):
-            guess(client, claire, f"mauvais{tries}")
+        guess_until_locked(client, claire)
         assert LOCKED in text(guess(client, claire, "mauvais7"))
         assert checked_guesses() == 6
 
@@ -63,8 +67,7 @@ def test_guess_until_locked_request_a_code_guess_again(client, claire):
 
 def test_a_wrong_code_during_the_lock_is_a_counted_guess(client, claire):
     with time_machine.travel(NOW, tick=False):
-        for tries in range(6):
-            guess(client, claire, f"mauvais{tries}")
+        guess_until_locked(client, claire)
         assert LOCKED in text(guess(client, claire, "AAAA AAAA"))
         assert checked_guesses() == 7
 
