@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.safestring import mark_safe
 
 from assure.lib.french import euros, month_name, of_month, short_month_name
+from assure.portal.pages import html_rows
 
 MONTHS = 12
 WIDTH = 300  # viewBox units; the text is 14 units high
@@ -23,6 +24,11 @@ BAR_SPACE = WIDTH - BAR_X - AMOUNT_WIDTH - 4
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
 TOP = 4
+# A month of the table beside the chart (html_rows: see payments/views.py's ROW).
+TABLE_ROW = (
+    '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>'
+)
 
 
 class Bar:
@@ -77,6 +83,11 @@ class MonthlyChart:
         """Every bar's row of SVG, one after the other: written at once, not
         through a loop of the template (12 nodes fewer to render)."""
         return mark_safe("\n".join(bar.svg() for bar in self.bars))  # noqa: S308 (see Bar.svg)
+
+    @property
+    def table_rows(self):
+        """The same months in the table's rows: "Septembre 2025", "123,45 €"."""
+        return html_rows(TABLE_ROW, ((bar.name, bar.amount) for bar in self.bars))
 
     @property
     def is_empty(self):
