@@ -1,4 +1,8 @@
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,3 +43,32 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 60
+
+
+class DatabaseUnavailable:
+    """While PostgreSQL is down or restarting, answer members a French 503
+    page with Retry-After instead of a 500 and a traceback: the fault is
+    temporary and HAProxy, browsers and monitoring treat 503 as such. The
+    warning is logged without a traceback so an outage does not flood the
+    logs; CONN_HEALTH_CHECKS drops the dead connections once it is back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("Base de données indisponible : %s", str(exception).strip())
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        # django.request would log every 503 again at ERROR level: once is enough.
+        response._has_been_logged = True
+        return response
