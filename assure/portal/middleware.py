@@ -1,8 +1,10 @@
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.views import defaults
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,9 +68,22 @@ class DatabaseUnavailable:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.warning("Base de données indisponible : %s", str(exception).strip())
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        # django.request would log every 503 again at ERROR level: once is enough.
-        response._has_been_logged = True
-        return response
+        return database_unavailable(request, exception)
+
+
+def server_error(request):
+    """handler500: a lost database met outside a view (the session read by
+    LoginRequiredMiddleware) is still the 503 page, not a 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
+
+
+def database_unavailable(request, exception):
+    logger.warning("Base de données indisponible : %s", str(exception).strip())
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # django.request would log every 503 again at ERROR level: once is enough.
+    response._has_been_logged = True
+    return response

@@ -3,9 +3,10 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError
-from django.urls import path
+from django.urls import path, reverse
 
 
 @login_not_required
@@ -61,3 +62,20 @@ def test_other_errors_stay_500(client):
         urlpatterns.pop()
 
     assert response.status_code == 500
+
+
+def test_a_session_that_cannot_be_read_is_the_503_too(client, db, monkeypatch):
+    """During an outage the first query is the session read in the
+    middleware, before any view: handler500 turns it into the 503 page."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    client.raise_request_exception = False
+
+    def lost(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("assure.accounts.sessions.SessionStore.load", lost)
+    response = client.get(reverse("payments:index"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Service momentanément indisponible" in response.content.decode()
