@@ -31,3 +31,5 @@ urlpatterns = [
     path("trouver-un-medecin/", include("assure.directory.urls")),
     path("demo/boite-d-envoi/", include("assure.outbox.urls")),
 ]
+
+handler500 = "assure.portal.middleware.server_error"

@@ -1,4 +1,10 @@
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views import defaults
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,3 +45,45 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 60
+
+
+class DatabaseUnavailable:
+    """While PostgreSQL is down or restarting, answer members a French 503
+    page with Retry-After instead of a 500 and a traceback: the fault is
+    temporary and HAProxy, browsers and monitoring treat 503 as such. The
+    warning is logged without a traceback so an outage does not flood the
+    logs; CONN_HEALTH_CHECKS drops the dead connections once it is back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        return database_unavailable(request, exception)
+
+
+def server_error(request):
+    """handler500: a lost database met outside a view (the session read by
+    LoginRequiredMiddleware) is still the 503 page, not a 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
+
+
+def database_unavailable(request, exception):
+    logger.warning("Base de données indisponible : %s", str(exception).strip())
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # django.request would log every 503 again at ERROR level: once is enough.
+    response._has_been_logged = True
+    return response
