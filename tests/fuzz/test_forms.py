@@ -52,3 +52,34 @@ def test_public_forms(client, db, directory, caplog, name):  # noqa: F811
 def test_member_forms(client, claire, caplog, name):
     client.post(reverse("accounts:sign_in"), {"nir": claire.nir, "secret": PASSWORD})
     fuzz(client, caplog, name)
+
+
+# The GET parameters read by views outside their forms (grep request.GET).
+PARAMETERS = ["page", "jeton"]
+
+
+def query(client, caplog, name):
+    url = reverse(name)
+    keys = st.sampled_from(PARAMETERS + ["x" * 300, "\x00", "page[]"])
+    values = st.lists(nasty_text, min_size=1, max_size=3)
+
+    @given(st.dictionaries(keys, values, max_size=3))
+    def run(params):
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            response = client.get(url, params)
+        assert response.status_code < 500, (name, params)
+        assert not [record for record in caplog.records if record.exc_info], (name, params)
+
+    run()
+
+
+@pytest.mark.parametrize("name", ["attestations:verify", "directory:search", "places:search"])
+def test_public_query_strings(client, db, directory, caplog, name):  # noqa: F811
+    query(client, caplog, name)
+
+
+@pytest.mark.parametrize("name", ["attestations:index", "payments:filters"])
+def test_member_query_strings(client, claire, caplog, name):
+    client.post(reverse("accounts:sign_in"), {"nir": claire.nir, "secret": PASSWORD})
+    query(client, caplog, name)
