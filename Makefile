@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CSS := assure/static/assure/css/main.css
 
-.PHONY: install install-test system-test-deps demo test test-sqlite test-postgres lint bench cluster clean
+.PHONY: install install-test system-test-deps demo test test-sqlite test-postgres lint bench cluster fuzz clean
 
 install: $(VENV)/.installed $(CSS)
 
@@ -55,6 +55,10 @@ test-postgres: install-test
 	scripts/with-postgres $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# The property tests of tests/fuzz/ with many random examples (the suite runs a few, derandomized).
+fuzz: install-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz
 
 # The portal on two servers behind HAProxy, with Redis and two workers (scripts/cluster).
 cluster: install-test
