@@ -52,28 +52,13 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 
 
-class DatabaseUnavailable:
-    """While PostgreSQL is down or restarting, answer members a French 503
-    page with Retry-After instead of a 500 and a traceback: the fault is
-    temporary and HAProxy, browsers and monitoring treat 503 as such. The
-    warning is logged without a traceback so an outage does not flood the
-    logs; CONN_HEALTH_CHECKS drops the dead connections once it is back."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        return database_unavailable(request, exception)
-
-
 def server_error(request):
-    """handler500: a lost database met outside a view (the session read by
-    LoginRequiredMiddleware) is still the 503 page, not a 500."""
+    """handler500: while PostgreSQL is down or restarting, members get a
+    French 503 page with Retry-After instead of a 500, wherever the database
+    was lost (in a view, or reading the session before any view): the fault
+    is temporary, and HAProxy, browsers and monitoring treat a 503 as such.
+    The warning is logged without a traceback so an outage does not flood the
+    logs; CONN_HEALTH_CHECKS drops the dead connections once it is back."""
     exception = sys.exc_info()[1]
     if isinstance(exception, (OperationalError, InterfaceError)):
         return database_unavailable(request, exception)

@@ -2,25 +2,18 @@
 
 from hypothesis import strategies as st
 
+from tests.portal.test_extreme_values import EXTREMES
+
 NASTY = [
-    "\x00",
+    *EXTREMES,
     "%00",
-    "\u202e31",
     "\u200b",
     "а",  # Cyrillic a
     "１２３",
     "e\u0301",
-    "{{ 7*7 }}",
     "{% debug %}",
-    "' OR 1=1 --",
     "<script>alert(1)</script>",
     "../../etc/passwd",
-    "2147483648",
-    "-2147483649",
-    "9" * 400,
-    "1e309",
-    "NaN",
-    "-0",
     "0",
     "0000",
     "9999",
