@@ -107,25 +107,44 @@ def page_numbers(current, last):
     return numbers
 
 
+# The numbered items of the pagination, written by `pagination` (each value
+# escaped): in pagination.html, their loop took as long as the rest of the
+# filtered « Mes paiements » beyond its form (bench/member_pages.py).
+PAGE_ITEM = (
+    '<li class="govuk-pagination__item"><a class="govuk-link govuk-pagination__link" '
+    'href="{}" aria-label="Page {}">{}</a></li>'
+)
+CURRENT_PAGE_ITEM = (
+    '<li class="govuk-pagination__item govuk-pagination__item--current">'
+    '<a class="govuk-link govuk-pagination__link" href="{}" aria-label="Page {}" '
+    'aria-current="page">{}</a></li>'
+)
+LEFT_OUT_ITEM = '<li class="govuk-pagination__item govuk-pagination__item--ellipses">&ctdot;</li>'
+
+
 def pagination(page, path, query=""):
     """The links of the GOV.UK pagination of a Django `Page`
-    (portal/includes/pagination.html, through `{% pagination %}`): `pages`, each
-    a dict or None for "…", and the previous and next pages' URLs ("" when
-    there is none). They are `path` and `query`, the list's filters (see
-    `kept_query`), with the page's number after the first."""
+    (portal/includes/pagination.html, through `{% pagination %}`): `items`, the
+    numbered pages as the list's HTML items ("…" where pages are left out, see
+    `page_numbers`), and the previous and next pages' URLs ("" when there is
+    none). They are `path` and `query`, the list's filters (see `kept_query`),
+    with the page's number after the first."""
 
     def url(number):
         if number == 1:
             return f"{path}{query}"
         return f"{path}{query}&page={number}" if query else f"{path}?page={number}"
 
+    def item(number):
+        if number is None:
+            return LEFT_OUT_ITEM
+        row = CURRENT_PAGE_ITEM if number == page.number else PAGE_ITEM
+        return row.format(html.escape(url(number)), number, number)
+
+    numbers = page_numbers(page.number, page.paginator.num_pages)
     return {
-        "pages": [
-            None
-            if number is None
-            else {"number": number, "url": url(number), "current": number == page.number}
-            for number in page_numbers(page.number, page.paginator.num_pages)
-        ],
+        # The URLs escaped, the numbers integers.
+        "items": mark_safe("\n".join(item(number) for number in numbers)),  # noqa: S308
         "previous_url": url(page.number - 1) if page.has_previous() else "",
         "next_url": url(page.number + 1) if page.has_next() else "",
     }

@@ -4,6 +4,7 @@ from django.urls import reverse
 from ..colours import fund_colours
 from ..pages import kept_query
 from ..pages import pagination as pagination_links
+from ..pages import remembered_url as remembered
 
 register = template.Library()
 
@@ -25,3 +26,11 @@ def pagination(context, page, label):
     request = context["request"]
     query = kept_query(request.GET, drop=("page",))
     return {"label": label, "links": pagination_links(page, request.path, query)}
+
+
+@register.simple_tag(name="remembered_url")
+def remembered_url(viewname, *args):
+    """{% remembered_url "payments:filters" %}: a {% url %} kept by the process
+    (portal.pages.remembered_url), for the links of the pages measured by
+    bench/member_pages.py: three {% url %} were 0.06 ms of « Mes paiements »."""
+    return remembered(viewname, *args)
