@@ -127,12 +127,13 @@ def prepare(env):
 
 
 def page_client(port, path, cookies, stop_at):
-    """GETs one page again and again as signed-in members (one cookie per request,
-    round robin); a 200 is a success."""
+    """GETs one page again and again (one cookie per request, round robin; None:
+    a visitor without cookies); a 200 is a success."""
     requests = [
         (
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
-            "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
         ).encode()
         for cookie in cookies
     ]
@@ -161,6 +162,58 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, int(len(values) * fraction))]
 
 
+class Measures:
+    """Pages measured in rounds, each between two measures of a floor page:
+    `rates`, `latencies` and `ratios` by page name, `errors` in all. A page's
+    ratio in a round is its rate to the mean of the floor's just before and
+    just after it, so that a machine slowing down or speeding up during the
+    round counts for both alike."""
+
+    def __init__(self, clients, seconds):
+        self.clients, self.seconds = clients, seconds
+        self.rates, self.latencies, self.ratios = {}, {}, {}
+        self.errors = 0
+
+    def measure(self, name, port, path, cookies):
+        rate, latencies, errors = page_rate(port, path, cookies, self.clients, self.seconds)
+        self.rates.setdefault(name, []).append(rate)
+        self.latencies.setdefault(name, []).extend(latencies)
+        self.errors += errors
+        return rate
+
+    def round(self, floor, pages):
+        """`floor` and each of `pages`: (name, port, path, cookies)."""
+        before = self.measure(*floor)
+        for page in pages:
+            rate = self.measure(*page)
+            after = self.measure(*floor)
+            self.ratios.setdefault(page[0], []).append(rate / ((before + after) / 2))
+            before = after
+        print(
+            "  round: "
+            + ", ".join(f"{name} {rates[-1]:.0f}/s" for name, rates in self.rates.items())
+            + ", ratios "
+            + ", ".join(f"{ratios[-1]:.2f}" for ratios in self.ratios.values())
+        )
+
+    def table(self, paths):
+        """The report's table rows, for the pages named in `paths` ({name: path}),
+        and the lowest median ratio among them."""
+        lines = [
+            "| page | pages/s | ratio to the floor | p50 | p99 |",
+            "|---|---|---|---|---|",
+        ]
+        ratios = {name: statistics.median(self.ratios.get(name, [1.0])) for name in paths}
+        for name, path in paths.items():
+            latencies = self.latencies[name]
+            lines.append(
+                f"| {name} `{path}` | {statistics.median(self.rates[name]):.0f} | "
+                f"{ratios[name]:.2f} | {percentile(latencies, 0.50) * 1000:.1f} ms | "
+                f"{percentile(latencies, 0.99) * 1000:.1f} ms |"
+            )
+        return lines, min(ratio for name, ratio in ratios.items() if name in self.ratios)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1, help="each measure")
@@ -170,48 +223,20 @@ def main():
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
 
-    rates = {name: [] for name in PAGES}
-    latencies = {name: [] for name in PAGES}
-    ratios = {name: [] for name in PAGES}
-    errors = 0
-
-    def measure(name):
-        nonlocal errors
-        rate, round_latencies, round_errors = page_rate(
-            port, PAGES[name], cookies, args.clients, args.seconds
-        )
-        rates[name].append(rate)
-        latencies[name] += round_latencies
-        errors += round_errors
-        return rate
-
+    measures = Measures(args.clients, args.seconds)
     with tempfile.TemporaryDirectory() as var_dir:
         env = django_env(var_dir)
         cookies = prepare(env)
         with serving(env, args.workers) as port:
             for path in PAGES.values():  # warm-up: imports, templates, connections
                 page_rate(port, path, cookies, args.clients, 1)
+            pages = [(name, port, path, cookies) for name, path in PAGES.items()]
             for _ in range(args.rounds):
-                # The floor before and after each page: the page's ratio is to
-                # the mean of the two, so that a machine slowing down or
-                # speeding up during the round counts for both alike.
-                floor_before = measure(FLOOR)
-                for name in PAGES:
-                    if name == FLOOR:
-                        continue
-                    rate = measure(name)
-                    floor_after = measure(FLOOR)
-                    ratios[name].append(rate / ((floor_before + floor_after) / 2))
-                    floor_before = floor_after
-                print(
-                    "  round: "
-                    + ", ".join(f"{name} {rates[name][-1]:.0f}/s" for name in PAGES)
-                    + ", ratios "
-                    + ", ".join(f"{ratios[name][-1]:.2f}" for name in PAGES if name != FLOOR)
-                )
+                measures.round(pages[0], pages[1:])
     database = (
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     )
+    table, lowest = measures.table(PAGES)
     lines = [
         f"`assure serve` ({args.workers} workers), {args.clients} concurrent connections, "
         f"{database}, {MEMBERS} signed-in members each with 2 children, 150 payments "
@@ -220,23 +245,14 @@ def main():
         f"{args.seconds:g} s each. A page's ratio is the median over the rounds of its "
         "rate to the mean of the floor's just before and just after it.",
         "",
-        "| page | pages/s | ratio to the floor | p50 | p99 |",
-        "|---|---|---|---|---|",
+        *table,
+        "",
+        f"Lowest ratio: **{lowest:.2f}** (target >= 0.7); {measures.errors} errors.",
     ]
-    ratios = {name: statistics.median(ratios[name] or [1.0]) for name in PAGES}
-    for name, path in PAGES.items():
-        ratio = ratios[name]
-        lines.append(
-            f"| {name} `{path}` | {statistics.median(rates[name]):.0f} | "
-            f"{ratio:.2f} | {percentile(latencies[name], 0.50) * 1000:.1f} ms | "
-            f"{percentile(latencies[name], 0.99) * 1000:.1f} ms |"
-        )
-    lowest = min(ratio for name, ratio in ratios.items() if name != FLOOR)
-    lines += ["", f"Lowest ratio: **{lowest:.2f}** (target >= 0.7); {errors} errors."]
     print("\n".join(lines))
     if not args.no_write:
         record(f"Member pages vs a minimal page ({database})", lines)
-    if errors:
+    if measures.errors:
         sys.exit(1)
 
 
