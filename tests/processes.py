@@ -5,18 +5,28 @@ own database (a SQLite file, or a fresh PostgreSQL database when the suite
 runs on PostgreSQL), migrated by a real `assure migrate`.
 """
 
+import functools
+import glob
 import http.cookiejar
+import importlib.machinery
+import importlib.util
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -68,10 +78,12 @@ def python(env, code):
 
 
 @contextmanager
-def serving(env, workers=1):
+def serving(env, workers=1, log=None):
     """`assure serve` on a socket this test binds and listens on (port 0: the
     kernel's choice, which no other process can take meanwhile), handed down
-    to gunicorn as `fd://`; yields its base URL once the portal answers."""
+    to gunicorn as `fd://`; yields its base URL once the portal answers.
+    Its output goes to the file `log` when given."""
+    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     listener = socket.create_server(("127.0.0.1", 0), backlog=64)
     port = listener.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
@@ -88,8 +100,8 @@ def serving(env, workers=1):
         ],
         env=env,
         pass_fds=[listener.fileno()],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     listener.close()  # the server holds it now
     try:
@@ -98,6 +110,8 @@ def serving(env, workers=1):
     finally:
         server.terminate()
         server.wait(timeout=60)
+        if log:
+            output.close()
 
 
 def wait_until_answering(url, server, deadline_seconds=120):
@@ -127,7 +141,22 @@ class Browserless:
 
     def get(self, url):
         with self.opener.open(url, timeout=30) as response:
+            self.headers = response.headers  # of the last page, after redirects
             return response.read().decode()
+
+    def answer(self, url, data=None):
+        """(status, headers, page) of a GET, or a POST of `data`: an HTTP
+        error is an answer too (a 503 page)."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers={"Referer": url})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def session_key(self):
+        return next((c.value for c in self.jar if c.name == "assure_session"), None)
 
     def submit(self, url, data):
         return self.post(url, {"csrfmiddlewaretoken": self.form_token(url), **data})
@@ -140,6 +169,7 @@ class Browserless:
         body = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(url, data=body, headers={"Referer": url})
         with self.opener.open(request, timeout=30) as response:
+            self.headers = response.headers
             return response.geturl(), response.read().decode()
 
 
@@ -154,3 +184,145 @@ def query(database_url, sql):
 
     with psycopg.connect(database_url) as db:
         return db.execute(sql).fetchall()
+
+
+def count(database_url, sql):
+    [(n,)] = query(database_url, sql)
+    return n
+
+
+def wait_for(check, what, seconds=180):
+    """Polls `check()` until it is true (returned); a loaded machine is slow,
+    hence the generous deadline, which costs nothing when all goes well."""
+    deadline = time.monotonic() + seconds
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not after {seconds} s")
+        time.sleep(0.05)
+    return result
+
+
+@functools.cache
+def cluster_script():
+    """scripts/cluster, loaded as a module (it has no .py suffix)."""
+    path = str(ROOT / "scripts" / "cluster")
+    loader = importlib.machinery.SourceFileLoader("cluster", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("cluster", loader))
+    loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def running_cluster(folder, smtp, **extra):
+    """scripts/cluster's Cluster on a database of its own, sending its e-mail
+    to `smtp` (tests/smtp.py); `extra` adds to its processes' environment."""
+    script = cluster_script()
+    with own_database(folder) as database_url:
+        email_url = f"smtp://127.0.0.1:{smtp.port}"
+        env = script.cluster_env(folder, database_url, EMAIL_URL=email_url, **extra)
+        with script.Cluster(folder, env) as cluster:
+            cluster.smtp, cluster.database_url = smtp, database_url
+            yield cluster
+
+
+MEMBERS = """
+import json
+from tests.members.factories import MemberFactory
+from assure.accounts.models import User
+active = []
+for n in range({active}):
+    member = MemberFactory(email=f"actif{{n}}@exemple.test")
+    user = User(member=member, username=member.nir)
+    user.set_password({password!r})
+    user.save()
+    active.append(member.nir)
+new = [MemberFactory(email=f"nouveau{{n}}@exemple.test") for n in range({new})]
+print(json.dumps({{"active": active, "new": [{{
+    "last_name": m.last_name, "first_name": m.first_name, "nir": m.nir,
+    "birth_date_0": m.birth_date.day, "birth_date_1": m.birth_date.month,
+    "birth_date_2": m.birth_date.year, "postcode": m.postcode,
+}} for m in new]}}))
+"""
+
+
+def make_members(env, password, active=1, new=1):
+    """Members in env's database: `active` with an account (their NIRs), `new`
+    without one (the « Je demande un code » form filled for each); e-mails
+    actif<n>@exemple.test and nouveau<n>@exemple.test."""
+    return json.loads(python(env, MEMBERS.format(password=password, active=active, new=new)))
+
+
+def refuses_connections(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def process_connected_from(pids, port):
+    """Which of these processes holds the TCP socket bound to local `port`
+    (Linux /proc: the socket's inode, then the process with it open)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    for pid in pids:
+        for fd in glob.glob(f"/proc/{pid}/fd/*"):
+            try:
+                if os.readlink(fd) in inodes:
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
+class PostgreSQL:
+    """A PostgreSQL server of one test's own, in a temporary folder, that the
+    test may stop (`stop()`: immediate, as a crash) and start again on the
+    same port. As root, it runs as the `postgres` user (it refuses root)."""
+
+    def __init__(self):
+        self.bin = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
+        self.folder = Path(tempfile.mkdtemp(prefix="assure-pg-"))
+        self.as_postgres = []
+        if os.getuid() == 0:
+            shutil.chown(self.folder, "postgres")
+            self.as_postgres = ["runuser", "-u", "postgres", "--"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        data = self.folder / "data"
+        self.pg("initdb", "-D", data, "-A", "trust", "-U", "postgres", "--locale=C.UTF-8")
+
+    def pg(self, program, *args, check=True):
+        argv = [*self.as_postgres, str(self.bin / program), *map(str, args)]
+        subprocess.run(argv, check=check, capture_output=True)
+
+    def start(self):
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        data, log = self.folder / "data", self.folder / "log"
+        self.pg("pg_ctl", "-D", data, "-l", log, "-w", "start", "-o", options)
+
+    def stop(self, mode="immediate", check=True):
+        self.pg("pg_ctl", "-D", self.folder / "data", "-m", mode, "-w", "stop", check=check)
+
+    def remove(self):
+        self.stop(check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_server():
+    server = PostgreSQL()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()

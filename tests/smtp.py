@@ -7,7 +7,8 @@
 
 `stall_first=n` makes the first n deliveries hang (up to `stall_seconds`, or
 until `release()`) and then be refused with a temporary error, as a server
-that died mid-transfer: `stalled` is set when one is hanging.
+that died mid-transfer: `stalled` is set when one is hanging, and
+`stalled_peer` is the client's (address, port).
 
 The server's socket is bound when the object is made (port 0: the kernel picks
 a free port, which no other process can take before the server listens);
@@ -46,6 +47,7 @@ class CollectingHandler:
             stall = self.stall_first > 0
             self.stall_first -= 1 if stall else 0
         if stall:
+            self.stalled_peer = session.peer  # (address, port) of the stalled client
             self.stalled.set()
             for _ in range(int(self.stall_seconds * 20)):
                 if self.released.is_set():
@@ -78,6 +80,10 @@ class SMTPServer:
         self.port = self.sock.getsockname()[1]
         self.handler = CollectingHandler(**handler_options)
         self.controller = None
+
+    def release(self):
+        """The stalled deliveries end now (refused)."""
+        self.handler.released.set()
 
     @property
     def messages(self):

@@ -2,73 +2,33 @@
 workers (scripts/cluster): what holds on one server holds across both."""
 
 import html
-import importlib.machinery
-import importlib.util
-import json
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.processes import Browserless, own_database, python, query
+from tests.processes import Browserless, cluster_script, count, make_members, query, running_cluster
 from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.postgres
 
 PASSWORD = "Velo a 2 roues jaunes"
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "cluster"
-
-
-def load_cluster_script():
-    loader = importlib.machinery.SourceFileLoader("cluster", str(SCRIPT))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("cluster", loader))
-    loader.exec_module(module)
-    return module
-
-
-cluster_script = load_cluster_script()
-
-MEMBERS = f"""
-import json
-from tests.members.factories import MemberFactory
-from assure.accounts.models import User
-active = MemberFactory(email="active@exemple.test")
-user = User(member=active, username=active.nir)
-user.set_password({PASSWORD!r})
-user.save()
-new = MemberFactory(email="nouveau@exemple.test")
-print(json.dumps({{"active": active.nir, "new": {{
-    "last_name": new.last_name, "first_name": new.first_name, "nir": new.nir,
-    "birth_date_0": new.birth_date.day, "birth_date_1": new.birth_date.month,
-    "birth_date_2": new.birth_date.year, "postcode": new.postcode,
-}}}}))
-"""
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cluster")
     smtp = SMTPServer().start()
-    with own_database(folder) as database_url:
-        env = cluster_script.cluster_env(
-            folder, database_url, EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}"
-        )
-        with cluster_script.Cluster(folder, env) as running:
-            running.smtp, running.database_url = smtp, database_url
-            running.members = json.loads(python(env, MEMBERS))
-            yield running
+    with running_cluster(folder, smtp) as running:
+        members = make_members(running.env, PASSWORD)
+        running.members = {"active": members["active"][0], "new": members["new"][0]}
+        yield running
     smtp.stop()
 
 
 def served_by(url):
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.headers["X-Assure-Server"]
-
-
-def count(cluster, sql):
-    [(n,)] = query(cluster.database_url, sql)
-    return n
 
 
 def test_requests_alternate_between_the_two_servers(cluster):
@@ -100,7 +60,7 @@ def test_failures_on_both_servers_add_up_to_the_lock(cluster):
         )
     assert "bloqué jusqu'à" in html.unescape(page)
     count_failed = "SELECT count(*) FROM accounts_securityevent WHERE kind = 'sign_in_failed'"
-    assert count(cluster, count_failed) == 6
+    assert count(cluster.database_url, count_failed) == 6
 
 
 def test_the_client_address_is_the_one_haproxy_saw_whatever_the_header(cluster):
@@ -118,12 +78,12 @@ def test_the_daily_code_quota_holds_across_both_servers_and_each_email_leaves_on
     pending = "SELECT count(*) FROM outbox_email WHERE sent_at IS NULL AND abandoned_at IS NULL"
     for _ in range(5):  # alternating servers; each e-mail given time to leave
         Browserless().submit(f"{cluster.url}/demande-de-code/", cluster.members["new"])
-        cluster_script.wait_for(
-            lambda: count(cluster, pending) == 0, "the workers", cluster.workers[0]
+        cluster_script().wait_for(
+            lambda: count(cluster.database_url, pending) == 0, "the workers", cluster.workers[0]
         )
-    assert count(cluster, "SELECT count(*) FROM accounts_provisionalcode") == 3
+    assert count(cluster.database_url, "SELECT count(*) FROM accounts_provisionalcode") == 3
 
-    codes = [m for m in cluster.smtp.messages if m["To"] == "nouveau@exemple.test"]
+    codes = [m for m in cluster.smtp.messages if m["To"] == "nouveau0@exemple.test"]
     assert len(codes) == 3
     assert len({m["Message-ID"] for m in codes}) == 3  # each e-mail once, by one of two workers
     for message in codes:

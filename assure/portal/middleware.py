@@ -39,9 +39,12 @@ def security_headers(get_response):
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Asked only when the page did not say: who the user is may need the
+        # session, hence the database, which the 503 page knows is gone.
+        if "Cache-Control" not in response.headers:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response.headers["Cache-Control"] = "no-store"
         return response
 
     return middleware
@@ -69,6 +72,7 @@ def database_unavailable(request, exception):
     logger.warning("Base de données indisponible : %s", str(exception).strip())
     response = render(request, "503.html", status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"  # an outage is not kept by any cache
     # django.request would log every 503 again at ERROR level: once is enough.
     response._has_been_logged = True
     return response

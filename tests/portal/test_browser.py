@@ -1,6 +1,9 @@
 """The public pages in a real Chromium: accessible, one <h1>, usable at 320 px."""
 
 import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll
@@ -74,3 +77,29 @@ def test_there_is_no_demo_banner_otherwise(browser_page, live_server, settings):
     page.goto(live_server.url)
 
     expect(page.locator(".assure-demo-banner")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_page_shown_while_the_database_is_down_is_accessible(
+    browser_page, live_server, monkeypatch, width
+):
+    page = browser_page(width=width)
+    # A signed-in member's session, which the portal can no longer read.
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": "x" * 32, "url": live_server.url}]
+    )
+
+    def refused(connection):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    with monkeypatch.context() as database_down:
+        database_down.setattr(BaseDatabaseWrapper, "ensure_connection", refused)
+        response = page.goto(f"{live_server.url}/mes-paiements/")
+
+    assert response.status == 503
+    assert response.headers["retry-after"] == "60"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Service momentanément indisponible", use_inner_text=True
+    )
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)

@@ -68,9 +68,11 @@ def test_other_errors_stay_500(client):
     assert response.status_code == 500
 
 
-def test_a_session_that_cannot_be_read_is_the_503_too(client, db, monkeypatch):
+def test_a_session_that_cannot_be_read_is_the_503_too(client, db, monkeypatch, caplog):
     """During an outage the first query is the session read in the
-    middleware, before any view: handler500 turns it into the 503 page."""
+    middleware, before any view: handler500 turns it into the 503 page,
+    and nothing tries the database again on the way out (once is enough
+    to wait for a connection that will not come)."""
     client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
     client.raise_request_exception = False
 
@@ -78,8 +80,14 @@ def test_a_session_that_cannot_be_read_is_the_503_too(client, db, monkeypatch):
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr("assure.accounts.sessions.SessionStore.load", lost)
-    response = client.get(reverse("payments:index"))
+    with caplog.at_level(logging.WARNING):
+        response = client.get(reverse("payments:index"))
 
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
+    assert response["Cache-Control"] == "no-store"
     assert "Service momentanément indisponible" in response.content.decode()
+    [warning] = caplog.records
+    assert warning.getMessage() == (
+        "Base de données indisponible : server closed the connection unexpectedly"
+    )
