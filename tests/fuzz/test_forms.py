@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
 from tests.directory.test_views import directory  # noqa: F401  (fixture)
-from tests.fuzz.pages import visit
+from tests.fuzz.pages import after_the_step_before, visit
 from tests.fuzz.strategies import nasty_text
 from tests.geography.test_forms import communes  # noqa: F401  (fixture)
 from tests.portal.test_extreme_values import fields, sent_to
@@ -31,9 +31,10 @@ BUTTONS = {
 FORMS = [*PUBLIC, *MEMBER, *WITH_A_STEP, *BUTTONS]
 
 
-def fuzz(client, caplog, url, action=None, summary=True):
+def fuzz(client, caplog, url, action=None, summary=True, before=lambda: None):
     """`action` (where the page's main form goes by default) sent the form with
-    arbitrary values, unknown fields, a field repeated, another missing."""
+    arbitrary values, unknown fields, a field repeated, another missing;
+    `before()` before each."""
     html = client.get(url).content.decode()
     action = action or sent_to(html, url)
     method, names = fields(html)
@@ -46,6 +47,7 @@ def fuzz(client, caplog, url, action=None, summary=True):
             field = data.draw(st.sampled_from(sorted(payload)))
             payload[field] = [payload[field], data.draw(nasty_text)]
             payload.pop(data.draw(st.sampled_from(sorted(payload))), None)
+        before()
         caplog.clear()
         with caplog.at_level(logging.ERROR):
             if method == "get":
@@ -76,7 +78,8 @@ def test_member_forms(client, claire, caplog, name):
 def test_forms_after_a_step(client, claire, pages, caplog, name):
     url, signed_in = pages[name]
     visit(client, claire, signed_in)
-    fuzz(client, caplog, url)
+    # The step again before each example: a password accepted ends it.
+    fuzz(client, caplog, url, before=lambda: after_the_step_before(client, claire))
 
 
 @pytest.mark.parametrize("name", sorted(BUTTONS))

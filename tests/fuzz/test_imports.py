@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import CharField, TextField
+from django.db.models import CharField, Q, TextField
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assure.directory.models import PracticePlace
-from assure.members.models import Member
+from assure.directory.models import Convention, PracticePlace
+from assure.geography.models import Commune, Postcode
+from assure.members.models import Beneficiary, Member, RightsPeriod
 from assure.payments.models import Payment, PaymentLine
 from assure.places.models import Place
 from tests.directory import files as rpps
 from tests.fuzz.strategies import nasty_text
+from tests.geography import files as communes_files
 from tests.geography.test_forms import communes  # noqa: F401  (fixture)
 from tests.members import registry_files as registry
 from tests.payments import payment_files as payments
@@ -48,6 +50,7 @@ class ImportFile:
     delimiter: str = ","
     quoting: int = csv.QUOTE_MINIMAL
     options: list = field(default_factory=list)
+    before: object = None  # what the file refers to, created first
 
 
 def payments_not_whole():
@@ -65,6 +68,52 @@ IMPORTS = {
         ).count(),
         (Member,),
     ),
+    "beneficiaries": ImportFile(
+        "import_members",
+        registry.BENEFICIARIES_HEADER,
+        [
+            f"{registry.CAMILLE_NIR},4,enfant,Martin,Paul,2019-10-03\n",
+            f"{registry.JEAN_PIERRE_NIR},1,conjoint,Dubois,Marie,1955-01-01\n",
+        ],
+        f"{registry.HELENE_NIR},1,enfant,Le Gall,Jean,2010-02-02\n",
+        lambda: Beneficiary.objects.filter(
+            Q(member__nir=registry.CAMILLE_NIR, rank=4)
+            | Q(member__nir=registry.JEAN_PIERRE_NIR, rank=1)
+        ).count(),
+        (Beneficiary,),
+        options=["--beneficiaries"],
+        before=payments.make_members,
+    ),
+    "rights": ImportFile(
+        "import_members",
+        registry.RIGHTS_HEADER,
+        [
+            f"{registry.CAMILLE_NIR},,2020-01-01,,Régime général,Caisse\n",
+            f"{registry.CAMILLE_NIR},3,2018-10-03,,Régime général,Caisse\n",
+        ],
+        f"{registry.HELENE_NIR},,2021-01-01,,Régime général,Caisse\n",
+        lambda: RightsPeriod.objects.filter(member__nir=registry.CAMILLE_NIR).count(),
+        (RightsPeriod,),
+        options=["--rights"],
+        before=payments.make_members,
+    ),
+    "fees": ImportFile(
+        "import_fees",
+        "rpps;secteur;optam;tarif_min;tarif_max\n",
+        ["10001234567;1;non;30,00;30,00\n", "10001234568;Secteur 2;oui;50;70\n"],
+        "10001234570;2;;45.5;\n",
+        lambda: Convention.objects.filter(rpps__in=["10001234567", "10001234568"]).count(),
+        (Convention,),
+        delimiter=";",
+    ),
+    "communes": ImportFile(
+        "import_communes",
+        communes_files.HEADER + "\n",
+        [row + "\n" for row in communes_files.ROWS if row[:5] in ("01001", "59512")],
+        next(row for row in communes_files.ROWS if row.startswith("2A004")) + "\n",
+        lambda: Commune.objects.filter(insee__in=["01001", "59512"]).count(),
+        (Commune, Postcode),
+    ),
     "payments": ImportFile(
         "import_payments",
         payments.HEADER,
@@ -74,6 +123,7 @@ IMPORTS = {
         (Payment, PaymentLine),
         payments_not_whole,
         unreadable_joins_the_record_before=True,
+        before=payments.make_members,
     ),
     "places": ImportFile(
         "import_places",
@@ -116,7 +166,9 @@ def written(spec, row, newline):
         row = [re.sub(rf"[{re.escape(spec.delimiter)}\r\n]", "", cell) for cell in row]
         return spec.delimiter.join(row) + newline
     out = io.StringIO()
-    csv.writer(out, delimiter=spec.delimiter, lineterminator=newline).writerow(row)
+    # The writer quotes what `newline` holds, not a lone CR, which ends a line too.
+    quoting = csv.QUOTE_ALL if any("\r" in cell for cell in row) else csv.QUOTE_MINIMAL
+    csv.writer(out, delimiter=spec.delimiter, lineterminator=newline, quoting=quoting).writerow(row)
     return out.getvalue()
 
 
@@ -186,8 +238,8 @@ def run(spec, path):
 def test_a_file_of_good_and_bad_lines(tmp_path, db, communes, name):  # noqa: F811
     spec = IMPORTS[name]
     header = len(cells(spec, spec.header))
-    if name == "payments":
-        payments.make_members()
+    if spec.before:
+        spec.before()
     path = tmp_path / "file.csv"
 
     @given(files(spec))
