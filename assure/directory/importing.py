@@ -40,11 +40,13 @@ from django.db import connection, transaction
 from assure.geography.models import Commune, search_key
 from assure.lib import bulk
 from assure.lib.importing import (
+    NUL,
     HeaderError,
     ImportReport,
     Rejection,
     SeenKeys,
     read_by_a_child,
+    unreadable,
 )
 from assure.lib.names import normalize_name
 
@@ -374,7 +376,7 @@ class DirectoryImport:
                 break
             except csv.Error as error:
                 report.read += 1
-                report.rejected.append(Rejection(reader.line_num, f"CSV : {error}."))
+                report.rejected.append(Rejection(reader.line_num, f"CSV : {unreadable(error)}."))
                 continue
             # Never quoted, a record is one line.
             if len(row) != width and not any(cell.strip() for cell in row):
@@ -386,7 +388,11 @@ class DirectoryImport:
                 continue
             row.append("")
             fields = fields_of(row)
-            if not _tidy("|".join(fields)):  # rare: most lines need no tidying
+            joined = "|".join(fields)
+            if "\x00" in joined:  # in a column read (the others are left alone)
+                report.rejected.append(Rejection(reader.line_num, f"CSV : {NUL}."))
+                continue
+            if not _tidy(joined):  # rare: most lines need no tidying
                 fields = [" ".join(field.split()) for field in fields]
             try:
                 values = self.clean(*fields)

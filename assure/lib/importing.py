@@ -123,9 +123,25 @@ def check_utf8(binary_file, chunk_size=1 << 20):
         raise EncodingError(line) from error
 
 
+def unreadable(error):
+    """Why the csv module could not read a record, in French like every reason of a report."""
+    if str(error).startswith("field larger than field limit"):
+        return f"une cellule dépasse {csv.field_size_limit()} caractères"
+    return str(error)
+
+
+NUL = (
+    "caractère nul (0x00) dans la ligne, qu'aucun champ ne peut contenir : le fichier "
+    "a été mal exporté ou abîmé"
+)
+
+
 def numbered_rows(reader):
-    """(line, row, None) for each record a csv reader reads, or (line, None, the
-    csv.Error) for one it cannot; blank lines are left out. `line` is the line
+    """(line, row, None) for each record a csv reader reads, (line, None, a
+    csv.Error saying why in French) for one it cannot, and (line, row, a
+    csv.Error) for one that holds a NUL character (the forms refuse it,
+    PostgreSQL cannot store it): the line is rejected, its cells still say
+    which record it belongs to. Blank lines are left out. `line` is the line
     the record begins on (a quoted field may span several lines)."""
     last_line = reader.line_num
     while True:
@@ -135,10 +151,12 @@ def numbered_rows(reader):
             return
         except csv.Error as error:
             line, last_line = last_line + 1, reader.line_num
-            yield line, None, error
+            yield line, None, csv.Error(unreadable(error))
             continue
         line, last_line = last_line + 1, reader.line_num
-        if any(cell.strip() for cell in row):
+        if "\x00" in "".join(row):
+            yield line, row, csv.Error(NUL)
+        elif any(cell.strip() for cell in row):
             yield line, row, None
 
 

@@ -298,7 +298,7 @@ class PaymentsImport(CSVImport):
         batch, lines_in_batch, current = Batch(), 0, None
         for line, row, error in numbered_rows(self.reader):
             batch.read += 1
-            if error:
+            if row is None:  # unreadable: no reference to go by
                 if current is None:
                     batch.unreadable.append(Rejection(line, f"CSV: {error}."))
                 else:  # taken as part of the payment under way, which is refused
@@ -313,7 +313,7 @@ class PaymentsImport(CSVImport):
                         yield batch
                         batch, lines_in_batch = Batch(), 0
                 current = PaymentRows(reference, line)
-            current.add(line, row)
+            current.add(line, Unreadable(f"CSV: {error}.") if error else row)
         if current is not None:
             batch.append(current)
         yield batch
@@ -458,7 +458,10 @@ class PaymentsImport(CSVImport):
     def reject(self, payment, line, reason):
         """Note a reason on a line: the whole payment is rejected (reported by write_batch)."""
         if payment.count > 1:
-            name = f"paiement {payment.reference}" if payment.reference else "paiement"
+            # A reference that is not one (NUL, a page of text…) is not repeated.
+            name = (
+                f"paiement {payment.reference}" if _is_reference(payment.reference) else "paiement"
+            )
             reason = (
                 f"{reason.rstrip('.')} — {name} non importé "
                 f"(lignes {payment.first} à {payment.last})."

@@ -188,6 +188,19 @@ def test_bad_lines_are_rejected_with_their_line_and_reason(changes, reason):
     assert report.created == 1
 
 
+def test_a_nul_character_in_a_column_read_rejects_its_line():
+    """Found by tests/fuzz: SQLite stored it, PostgreSQL refused the batch."""
+    report = import_directory(stream(PAEDIATRICIAN, line(**{"Nom d'exercice": "MAR\x00TIN"})))
+    assert [(r.line, r.reason) for r in report.rejected] == [
+        (
+            3,
+            "CSV : caractère nul (0x00) dans la ligne, qu'aucun champ ne peut contenir : "
+            "le fichier a été mal exporté ou abîmé.",
+        )
+    ]
+    assert report.created == 1
+
+
 def test_a_line_with_too_few_fields_is_rejected():
     report = import_directory(stream("10001234567|MARTIN", GP))
     assert [(r.line, r.reason) for r in report.rejected] == [

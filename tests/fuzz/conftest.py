@@ -5,6 +5,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+from tests.fuzz.pages import pages  # noqa: F401  (pytest fixture)
+
 settings.register_profile(
     "ci",
     max_examples=15,

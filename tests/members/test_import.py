@@ -20,6 +20,7 @@ from tests.members.registry_files import (
     CAMILLE,
     HEADER,
     HELENE,
+    HELENE_NIR,
     JEAN_PIERRE,
     RIGHTS_HEADER,
     run,
@@ -317,3 +318,26 @@ def test_the_examples_in_the_documentation_import(tmp_path):
     assert camille.iban == "FR7699999000010001234567809"
     assert [b.first_names for b in camille.beneficiaries.all()] == ["Julien", "Léa Rose", "Hugo"]
     assert camille.rights_periods.filter(beneficiary=None, end=None).count() == 1
+
+
+def test_a_nul_character_rejects_its_line_whatever_the_database(tmp_path):
+    """Found by tests/fuzz: SQLite stored « Mar\\x00tin », PostgreSQL refused the
+    line with its own English message."""
+    path = write(tmp_path, HEADER, CAMILLE.replace("Martin", "Mar\x00tin"), HELENE)
+
+    output = run(path)
+
+    assert (
+        "line 2: CSV: caractère nul (0x00) dans la ligne, qu'aucun champ ne peut contenir : "
+        "le fichier a été mal exporté ou abîmé."
+    ) in output
+    assert list(Member.objects.values_list("nir", flat=True)) == [HELENE_NIR]
+
+
+def test_a_cell_too_long_to_read_is_reported_in_french(tmp_path):
+    path = write(tmp_path, HEADER, CAMILLE.replace("Martin", "x" * 200_000), HELENE)
+
+    output = run(path)
+
+    assert "line 2: CSV: une cellule dépasse 131072 caractères." in output
+    assert list(Member.objects.values_list("nir", flat=True)) == [HELENE_NIR]

@@ -635,3 +635,16 @@ def test_a_payment_can_move_to_another_member(tmp_path, members):
 
     assert "1 updated" in output
     assert Payment.objects.get().member == Member.objects.get(nir="1521169383121")
+
+
+def test_a_nul_character_rejects_its_payment_only(tmp_path, members):
+    """Found by tests/fuzz: the line was taken as unreadable, so the payment
+    before it was refused too, and the report repeated its reference with the NUL."""
+    bad = PAEDIATRICIAN.replace("PAI-2", "PAI\x00-2")
+
+    output = run(write(tmp_path, HEADER, CONSULTATION, MEDICINES, bad, bad, ALLOWANCES))
+
+    nul = "CSV: caractère nul (0x00) dans la ligne, qu'aucun champ ne peut contenir"
+    assert f"line 4: {nul} : le fichier a été mal exporté ou abîmé — paiement non importé" in output
+    assert "(lignes 4 à 5)" in output and "PAI\x00" not in output
+    assert sorted(Payment.objects.values_list("reference", flat=True)) == ["PAI-1", "PAI-3"]

@@ -27,11 +27,22 @@ EXTREMES = [
 ]
 
 
-def fields(html):
-    """(method, {field: plausible value}) of the page's main form (the one with
-    the most fields: member pages also hold the sign-out form)."""
+def main_form(html):
+    """The page's main form (the one with the most fields: member pages also
+    hold the sign-out form), as a match: [0] the whole form, [1] its inside."""
     forms = re.finditer(r"<form\b[^>]*>(.*?)</form>", html, re.S | re.I)
-    form = max(forms, key=lambda form: form[1].count('name="'))
+    return max(forms, key=lambda form: form[1].count('name="'))
+
+
+def sent_to(html, url):
+    """The URL the page's main form is sent to (the page's own `url` when it has no action)."""
+    action = re.search(r'action="([^"]*)"', re.match(r"<form\b[^>]*>", main_form(html)[0])[0])
+    return action[1] if action else url
+
+
+def fields(html):
+    """(method, {field: plausible value}) of the page's main form."""
+    form = main_form(html)
     method = re.search(r'method="([^"]+)"', form[0])[1].lower()
     names = {name: plausible(name) for name in re.findall(r'name="([^"]+)"', form[1])}
     names.pop("csrfmiddlewaretoken", None)
@@ -44,8 +55,9 @@ def plausible(name):
 
 
 def hammer(client, name):
-    url = reverse(name)
-    method, names = fields(client.get(url).content.decode())
+    html = client.get(reverse(name)).content.decode()
+    url = sent_to(html, reverse(name))
+    method, names = fields(html)
     for field in names:
         for value in EXTREMES:
             data = {**names, field: value}

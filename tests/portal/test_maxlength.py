@@ -27,6 +27,7 @@ MEMBER = [
     "information:phone",
     "information:email",
     "accounts:change_password",
+    "accounts:not_me",
     "accounts:close_account",
 ]
 # gunicorn refuses a request line over 4,094 bytes with its own page: a GET
