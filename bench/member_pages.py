@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from sign_in import RawClient, django_env, record, serving  # noqa: E402
+from sign_in import RawClient, database_name, django_env, record, serving  # noqa: E402
 
 MEMBERS = 40
 FLOOR = "minimal page (floor)"
@@ -233,9 +233,7 @@ def main():
             pages = [(name, port, path, cookies) for name, path in PAGES.items()]
             for _ in range(args.rounds):
                 measures.round(pages[0], pages[1:])
-    database = (
-        "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    )
+    database = database_name()
     table, lowest = measures.table(PAGES)
     lines = [
         f"`assure serve` ({args.workers} workers), {args.clients} concurrent connections, "

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from directory_search import files  # noqa: E402
 from member_pages import MEMBERS, Measures, page_rate, prepare  # noqa: E402
 from member_pages import PAGES as MEMBER_PAGES  # noqa: E402
-from sign_in import django_env, record, serving  # noqa: E402
+from sign_in import database_name, django_env, record, serving  # noqa: E402
 
 from tests.processes import wait_until_answering  # noqa: E402
 
@@ -109,9 +109,7 @@ def main():
             for _ in range(args.rounds):
                 measures.round(floor, pages)
 
-    database = (
-        "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    )
+    database = database_name()
     public, lowest = measures.table({FLOOR: "/", **PUBLIC_PAGES})
     member, _ = measures.table(MEMBER_PAGES)
     lines = [

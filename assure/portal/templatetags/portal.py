@@ -2,9 +2,8 @@ from django import template
 from django.urls import reverse
 
 from ..colours import fund_colours
-from ..pages import kept_query
+from ..pages import kept_query, remembered_url
 from ..pages import pagination as pagination_links
-from ..pages import remembered_url as remembered
 
 register = template.Library()
 
@@ -28,9 +27,6 @@ def pagination(context, page, label):
     return {"label": label, "links": pagination_links(page, request.path, query)}
 
 
-@register.simple_tag(name="remembered_url")
-def remembered_url(viewname, *args):
-    """{% remembered_url "payments:filters" %}: a {% url %} kept by the process
-    (portal.pages.remembered_url), for the links of the pages measured by
-    bench/member_pages.py: three {% url %} were 0.06 ms of « Mes paiements »."""
-    return remembered(viewname, *args)
+# {% remembered_url "payments:filters" %}: a {% url %} kept by the process (see
+# pages.remembered_url); three {% url %} were 0.06 ms of « Mes paiements ».
+register.simple_tag(remembered_url, name="remembered_url")
