@@ -262,6 +262,8 @@ def record(title, lines):
     text = doc.read_text() if doc.exists() else "# Benchmarks\n"
     script = "bench/" + Path(sys.argv[0]).name
     command = f"python {script} {shlex.join(sys.argv[1:])}".strip()
+    if database_name() == "PostgreSQL":  # a throwaway cluster, as the tests use
+        command = f"scripts/with-postgres {command}"
     section = (
         f"## {title}\n\n"
         f"Command: `{command}` (part of `make bench`) — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
