@@ -142,6 +142,9 @@ def page_client(port, path, cookies, stop_at):
 
 def page_rate(port, path, cookies, clients, seconds):
     """(pages per second, latencies in seconds, errors) at `clients` connections."""
+    # Every connection gets cookies, even when there are fewer than connections
+    # ([None] for visitors without cookies).
+    cookies = list(cookies) * -(-clients // len(cookies))
     stop_at = time.perf_counter() + seconds
     start = time.perf_counter()
     threads = [page_client(port, path, cookies[k::clients], stop_at) for k in range(clients)]
