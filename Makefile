@@ -71,6 +71,7 @@ bench: install-test
 	$(BIN)/python bench/import_payments.py
 	$(BIN)/python bench/attestation_pdf.py
 	$(BIN)/python bench/member_pages.py
+	scripts/with-postgres $(BIN)/python bench/member_pages.py
 	$(BIN)/python bench/public_pages.py
 	scripts/with-postgres $(BIN)/python bench/payments_scale.py
 	$(BIN)/python bench/directory_search.py
