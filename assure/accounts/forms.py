@@ -33,6 +33,9 @@ class SignInForm(forms.Form):
         },
     )
 
+    def blank_key(self):
+        return ()  # the same for everyone: rendered once (portal.forms)
+
 
 class RequestCodeForm(forms.Form):
     last_name = forms.CharField(
@@ -86,6 +89,9 @@ class RequestCodeForm(forms.Form):
     def clean_postcode(self):
         return self.cleaned_data["postcode"].strip()
 
+    def blank_key(self):
+        return ()  # the same for everyone: rendered once (portal.forms)
+
 
 class ForgottenCodeForm(forms.Form):
     CHANNELS = [
@@ -106,6 +112,9 @@ class ForgottenCodeForm(forms.Form):
             "invalid_choice": "Choisissez comment recevoir votre code : e-mail ou courrier.",
         },
     )
+
+    def blank_key(self):
+        return ()  # the same for everyone: rendered once (portal.forms)
 
 
 class ChoosePasswordForm(forms.Form):

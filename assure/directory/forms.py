@@ -1,10 +1,12 @@
 """« Trouver un médecin »: a GET form, so that results can be bookmarked."""
 
+from functools import lru_cache
+
 from django import forms
 
 from assure.geography.forms import LocationForm
 from assure.geography.models import search_key
-from assure.portal.forms import Select
+from assure.portal.forms import NormalChoices, Select
 
 from .models import Convention, PracticePlace
 
@@ -45,7 +47,7 @@ class DoctorSearchForm(LocationForm):
     )
     radius = forms.TypedChoiceField(
         label="Distance maximale",
-        choices=[(radius, f"{radius} km") for radius in RADII],
+        choices=NormalChoices((radius, f"{radius} km") for radius in RADII),
         coerce=int,
         required=False,
         empty_value=DEFAULT_RADIUS,
@@ -58,9 +60,14 @@ class DoctorSearchForm(LocationForm):
 
     def __init__(self, query=None, *, kinds, member=None):
         super().__init__(query, member=member)
-        self.fields["profession"].choices = [(kind, kind) for kind in kinds]
+        self.kinds = tuple(kinds)
+        self.fields["profession"].choices = kind_choices(self.kinds)
         if DEFAULT_KIND in kinds:
             self.fields["profession"].initial = DEFAULT_KIND
+
+    def blank_key(self):
+        key = super().blank_key()
+        return None if key is None else (*key, self.kinds)
 
     def results(self):
         """The places found, nearest first, each with ``distance_km`` and ``convention``."""
@@ -73,3 +80,8 @@ class DoctorSearchForm(LocationForm):
             data["profession"], commune.latitude, commune.longitude, data["radius"], LIMIT
         )
         return Convention.objects.attach_to(found)
+
+
+@lru_cache(maxsize=16)
+def kind_choices(kinds):
+    return NormalChoices((kind, kind) for kind in kinds)

@@ -16,6 +16,7 @@ See ``PracticePlaceQuerySet.near``.
 
 import heapq
 import math
+from functools import lru_cache
 
 from django.db import connections, models
 from django.db.models import Count, F
@@ -90,7 +91,7 @@ class PracticePlaceQuerySet(models.QuerySet):
             with connections[self.db].cursor() as cursor:
                 cursor.execute(sql)
                 found = [kind for (kind,) in cursor.fetchall()]
-        return sorted(found, key=lambda kind: (normalize_name(kind), kind))
+        return list(in_french_order(tuple(found)))
 
     def near(self, kind, latitude, longitude, radius_km, limit=20):
         """The ``limit`` places of ``kind`` nearest to a point within ``radius_km``, as a list,
@@ -411,3 +412,11 @@ class Convention(models.Model):
         if low is None or high is None or low == high:
             return euros(low if high is None else high)
         return f"de {euros(low)} à {euros(high)}"
+
+
+@lru_cache(maxsize=64)
+def in_french_order(kinds):
+    """Kinds sorted with accents and case ignored, remembered by the process:
+    the same few dozen on every search page (12 normalize_name() were a tenth
+    of the blank page of « Trouver un médecin »)."""
+    return tuple(sorted(kinds, key=lambda kind: (normalize_name(kind), kind)))

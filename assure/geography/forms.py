@@ -57,6 +57,11 @@ class LocationForm(forms.Form):
         if member is not None and member.postcode:
             self.fields["location"].initial = f"{member.postcode} {member.city}".strip()
 
+    def blank_key(self):
+        """Rendered once by the process when blank (portal.forms), unless the
+        member's own place is in it."""
+        return None if self.fields["location"].initial else ()
+
     def clean(self):
         data = super().clean()
         typed = data.get("location")

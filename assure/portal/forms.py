@@ -7,12 +7,24 @@ label (or fieldset and legend for radios, checkboxes and dates), hint from
 by `aria-describedby`. Django's own widgets work unchanged; templates under
 `portal/templates/django/forms/widgets/` override the radios and checkboxes.
 
+The form group, the text inputs, the date and the select are written in
+Python rather than through templates: they are on the first page of every
+visit (sign-in, « Je demande un code »), where templates took most of the
+page's time. They write what the templates wrote (tests compare).
+
 Width classes go in the widget's "class" attribute, which is kept:
 `forms.CharField(widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))`.
 A field may carry `legend_size = "m"` (or "l") for a larger legend.
+
+A form may say what its blank rendering depends on beyond the code and the
+settings: `blank_key()` returns a hashable of it (`()` for a form the same
+for everyone, None when it is the member's own), and its blank fields are
+rendered once by the process for each key (pages.rendered_once): the
+sign-in page begins every visit.
 """
 
 import datetime
+import html
 import re
 
 from django import forms
@@ -20,9 +32,12 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.safestring import mark_safe
 
 from assure.lib.nir import InvalidNIR, parse_nir
+
+from .pages import rendered_once
 
 INPUT_CLASSES = [
     # (widget class, GOV.UK class, error modifier) — first match wins.
@@ -64,6 +79,20 @@ class GovukBoundField(BoundField):
             parts.update((error.params or {}).get("parts", DateField.PARTS))
         return parts
 
+    def as_field_group(self):
+        if self.field.template_name:  # a field's own template, as Django allows
+            return super().as_field_group()
+        form = self.form
+        blank_key = getattr(form, "blank_key", None)
+        key = None
+        if blank_key is not None and not (form.is_bound or form.initial):
+            key = blank_key()
+        if key is None:
+            return field_group(self)
+        return rendered_once(
+            (type(form), form.prefix, form.auto_id, self.name, key), lambda: field_group(self)
+        )
+
     @property
     def anchor_id(self):
         """The id the error summary links to: the first input of the field."""
@@ -90,8 +119,106 @@ class FormRenderer(TemplatesSetting):
     last, so portal/templates/django/forms/… overrides Django's widgets)."""
 
     form_template_name = "portal/forms/form.html"
-    field_template_name = "portal/forms/field.html"
     bound_field_class = GovukBoundField
+
+    def render(self, template_name, context, request=None):
+        if template_name in INPUT_TEMPLATES:
+            return input_html(context["widget"])
+        return super().render(template_name, context, request)
+
+
+# Django's widgets whose template is django/forms/widgets/input.html alone.
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "password", "email", "number", "tel", "url", "search", "hidden")
+}
+
+
+def safe(html):
+    """HTML written here, every value in it escaped by `escape`."""
+    return mark_safe(html)  # noqa: S308 (see above)
+
+
+def escape(value):
+    """A value as the template language writes it: escaped unless safe."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def attributes(attrs):
+    """HTML attributes as Django's widgets/attrs.html writes them (True: the
+    name alone; False: left out)."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def input_html(widget):
+    """Django's widgets/input.html, for a widget's context."""
+    value = widget["value"]
+    value = "" if value is None else f' value="{escape(value)}"'
+    return (
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+        f"{value}{attributes(widget['attrs'])}>"
+    )
+
+
+def field_group(field):
+    """One GOV.UK form group. Ids: hint `{auto_id}_helptext`, error
+    `{auto_id}_error` (the names of Django's aria-describedby)."""
+    errors = field.errors
+    label = escape(field.label)
+    if field.use_fieldset:
+        role = ' role="group"' if field.is_date else ""
+        describedby = field.aria_describedby
+        describedby = f' aria-describedby="{describedby}"' if describedby else ""
+        inside = (
+            f'<fieldset class="govuk-fieldset"{role}{describedby}>\n'
+            f'<legend class="govuk-fieldset__legend {field.legend_class}">{label}</legend>\n'
+            f"{hint(field)}{error_message(field)}{field}\n</fieldset>"
+        )
+    elif field.is_checkbox:
+        checkbox_hint = (
+            f'<div class="govuk-hint govuk-checkboxes__hint" id="{field.auto_id}_helptext">'
+            f"{escape(field.help_text)}</div>\n"
+            if field.help_text
+            else ""
+        )
+        inside = (
+            f'{error_message(field)}<div class="govuk-checkboxes">\n'
+            f'<div class="govuk-checkboxes__item">\n{field}\n'
+            f'<label class="govuk-label govuk-checkboxes__label" '
+            f'for="{escape(field.id_for_label)}">{label}</label>\n'
+            f"{checkbox_hint}</div>\n</div>"
+        )
+    else:
+        inside = (
+            f'<label class="govuk-label govuk-label--s" for="{escape(field.id_for_label)}">'
+            f"{label}</label>\n{hint(field)}{error_message(field)}{field}"
+        )
+    error_class = " govuk-form-group--error" if errors else ""
+    return safe(f'<div class="govuk-form-group{error_class}">\n{inside}\n</div>\n')
+
+
+def hint(field):
+    if not field.help_text:
+        return ""
+    return (
+        f'<div class="govuk-hint" id="{field.auto_id}_helptext">{escape(field.help_text)}</div>\n'
+    )
+
+
+def error_message(field):
+    if not field.errors:
+        return ""
+    messages = "<br>".join(
+        f'<span class="govuk-visually-hidden">Erreur :</span> {escape(error)}'
+        for error in field.errors
+    )
+    return f'<p class="govuk-error-message" id="{field.auto_id}_error">{messages}</p>\n'
 
 
 class Radios(forms.RadioSelect):
@@ -120,38 +247,39 @@ class Select(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _ in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((option["value"], _attrs(option["attrs"]), option["label"]) for option in options),
+            group = "".join(
+                f'<option value="{escape(option["value"])}"{attributes(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in options
             )
             if group_name:
-                html = format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
-            groups.append(html)
-        options = format_html_join("", "{}", ((group,) for group in groups))
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, _attrs(widget["attrs"]), options
+                group = f'<optgroup label="{escape(group_name)}">{group}</optgroup>'
+            groups.append(group)
+        options = "".join(groups)
+        return safe(
+            f'<select name="{escape(name)}"{attributes(widget["attrs"])}>{options}</select>'
         )
 
 
-def _attrs(attrs):
-    """HTML attributes as Django's widgets/attrs.html writes them (True: the
-    name alone; False: left out)."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
+class NormalChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form, (value, label) pairs, which a
+    ChoiceField and its widget then take as they are: Django normalises a
+    list of choices again each time a form is built (field and widget), which
+    was most of the 0.08 ms « Trouver un médecin » took to build its form."""
+
+    def __init__(self, pairs):
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
 
 
 class DateInput3(forms.MultiWidget):
     """GOV.UK's date input: three text boxes, "Jour", "Mois", "Année"."""
 
-    template_name = "portal/forms/widgets/date_input.html"
     labels = ("Jour", "Mois", "Année")
 
     def __init__(self, attrs=None, birth=False):
@@ -189,6 +317,19 @@ class DateInput3(forms.MultiWidget):
                 sub_attrs["class"] += " govuk-input--error"
                 sub_attrs["aria-invalid"] = "true"
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = "".join(
+            '<div class="govuk-date-input__item">\n<div class="govuk-form-group">\n'
+            '<label class="govuk-label govuk-date-input__label" '
+            f'for="{escape(part["attrs"].get("id", ""))}">{escape(part["label"])}</label>\n'
+            f"{input_html(part)}\n</div>\n</div>\n"
+            for part in widget["subwidgets"]
+        )
+        element_id = widget["attrs"].get("id")
+        element_id = f' id="{escape(element_id)}"' if element_id else ""
+        return safe(f'<div class="govuk-date-input"{element_id}>\n{parts}</div>')
 
 
 MONTH_NAMES = {

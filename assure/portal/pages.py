@@ -1,11 +1,13 @@
 """Page helpers that know no app: who may see a member page, which layout a
-public page extends, and the query strings and GOV.UK pagination of a list.
-Domain apps import them from here."""
+public page extends, the query strings and GOV.UK pagination of a list, and
+the HTML a process renders once. Domain apps import them from here."""
 
 import html
 from functools import lru_cache, wraps
 
+from django.dispatch import receiver
 from django.http import Http404, QueryDict
+from django.test.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
@@ -52,6 +54,30 @@ def remembered_url(viewname, *args):
 @lru_cache(maxsize=4096)
 def _reverse(viewname, args, script_prefix):
     return reverse(viewname, args=args)
+
+
+RENDERED = {}
+RENDERED_MAX = 1000  # keys are few (layouts, blank forms): a bound, not a cache policy
+
+
+def rendered_once(key, render):
+    """`render()`, called once by the process for `key`: for HTML that depends
+    only on the code and the settings (the layout's header and footer, a blank
+    sign-in form), on the pages every visitor opens first. HTML with links
+    puts the script prefix in its key; a test that changes a setting starts
+    afresh. With the forms written in Python, the sign-in page went from 0.29
+    to 0.73 of a bare Django page (bench/public_pages.py, docs/benchmarks.md)."""
+    rendered = RENDERED.get(key)
+    if rendered is None:
+        if len(RENDERED) >= RENDERED_MAX:
+            RENDERED.clear()
+        rendered = RENDERED[key] = render()
+    return rendered
+
+
+@receiver(setting_changed)
+def _forget_renderings(**kwargs):
+    RENDERED.clear()
 
 
 def url_of_each(viewname):

@@ -264,3 +264,17 @@ def test_a_null_character_typed_by_hand_is_refused_not_a_crash(client, directory
 
 def test_a_search_is_only_read(client, directory):
     assert client.post(URL, {"location": "76000"}).status_code == 405
+
+
+def test_the_blank_form_follows_the_kinds_of_the_directory(client, directory):
+    assert '<option value="Sage-femme">' not in search(client)
+    practice("10009999999", "LEBLANC", kind="Sage-femme")
+
+    assert '<option value="Sage-femme">Sage-femme</option>' in search(client)
+
+
+def test_a_members_own_place_is_not_shown_to_the_next_visitor(signed_in, directory):
+    assert 'value="76000 Rouen"' in search(signed_in)
+    signed_in.logout()
+
+    assert 'value="76000 Rouen"' not in search(signed_in)

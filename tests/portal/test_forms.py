@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 
-from assure.portal.forms import DateField, Radios, Select
+from assure.accounts.forms import SignInForm
+from assure.portal.forms import DateField, FormRenderer, Radios, Select
 
 
 class ContactForm(forms.Form):
@@ -218,3 +220,42 @@ def test_the_python_select_writes_what_djangos_templates_write(value):
 
     assert html(Select()) == html(forms.Select())
     assert html(Select()).count(" selected") == 1  # None chooses the empty choice
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.TextInput(attrs={"class": "govuk-input", "maxlength": 30, "spellcheck": "false"}),
+        forms.PasswordInput(render_value=True, attrs={"autocomplete": "current-password"}),
+        forms.EmailInput(attrs={"required": True, "disabled": False}),
+        forms.NumberInput(attrs={"min": 0, "aria-describedby": 'x" onclick="y'}),
+        forms.HiddenInput(),
+    ],
+    ids=lambda widget: type(widget).__name__,
+)
+@pytest.mark.parametrize("value", [None, "", "Dupont", "<script>\"&'", 2, 0])
+def test_the_python_inputs_write_what_djangos_template_writes(widget, value):
+    attrs = {"id": "id_field", "aria-invalid": "true"}
+    written = widget.render("field", value, attrs=attrs, renderer=FormRenderer())
+    by_template = widget.render("field", value, attrs=attrs, renderer=DjangoTemplates())
+
+    assert str(written) == str(by_template).strip()
+
+
+def test_a_blank_form_the_same_for_everyone_is_rendered_once_then_errors_show():
+    blank = SignInForm()["nir"].as_field_group()
+    again = SignInForm()["nir"].as_field_group()
+    in_error = SignInForm({"nir": "", "secret": ""})
+    in_error.is_valid()
+
+    assert again is blank  # the process's rendering
+    assert "govuk-error-message" not in blank
+    assert "Saisissez votre numéro de sécurité sociale." in in_error["nir"].as_field_group()
+    assert SignInForm(initial={"nir": "1 85"})["nir"].as_field_group() is not blank
+
+
+def test_a_setting_changed_renders_the_blank_forms_afresh(settings):
+    before = SignInForm()["nir"].as_field_group()
+    settings.ASSURE_FUND_NAME = "Caisse de l'Exemple"
+
+    assert SignInForm()["nir"].as_field_group() is not before
