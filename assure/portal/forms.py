@@ -178,7 +178,7 @@ def field_group(field):
         inside = (
             f'<fieldset class="govuk-fieldset"{role}{describedby}>\n'
             f'<legend class="govuk-fieldset__legend {field.legend_class}">{label}</legend>\n'
-            f"{hint(field)}{error_message(field)}{field}\n</fieldset>"
+            f"{hint(field)}{error_message(field, errors)}{field}\n</fieldset>"
         )
     elif field.is_checkbox:
         checkbox_hint = (
@@ -188,7 +188,7 @@ def field_group(field):
             else ""
         )
         inside = (
-            f'{error_message(field)}<div class="govuk-checkboxes">\n'
+            f'{error_message(field, errors)}<div class="govuk-checkboxes">\n'
             f'<div class="govuk-checkboxes__item">\n{field}\n'
             f'<label class="govuk-label govuk-checkboxes__label" '
             f'for="{escape(field.id_for_label)}">{label}</label>\n'
@@ -197,7 +197,7 @@ def field_group(field):
     else:
         inside = (
             f'<label class="govuk-label govuk-label--s" for="{escape(field.id_for_label)}">'
-            f"{label}</label>\n{hint(field)}{error_message(field)}{field}"
+            f"{label}</label>\n{hint(field)}{error_message(field, errors)}{field}"
         )
     error_class = " govuk-form-group--error" if errors else ""
     return safe(f'<div class="govuk-form-group{error_class}">\n{inside}\n</div>\n')
@@ -211,12 +211,11 @@ def hint(field):
     )
 
 
-def error_message(field):
-    if not field.errors:
+def error_message(field, errors):
+    if not errors:
         return ""
     messages = "<br>".join(
-        f'<span class="govuk-visually-hidden">Erreur :</span> {escape(error)}'
-        for error in field.errors
+        f'<span class="govuk-visually-hidden">Erreur :</span> {escape(error)}' for error in errors
     )
     return f'<p class="govuk-error-message" id="{field.auto_id}_error">{messages}</p>\n'
 
